@@ -1,0 +1,133 @@
+"""Configuration classes, read from ``EXCHANGE_*`` environment variables.
+
+Pick one with ``EXCHANGE_ENV`` (development, testing, production); ``create_app`` also
+accepts a class directly. Every setting the README lists is read here and nowhere else.
+"""
+
+import os
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    """Read ``EXCHANGE_<name>`` from the environment."""
+    return os.environ.get(f"EXCHANGE_{name}", default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = env(name)
+    return default if value is None else int(value)
+
+
+class ConfigurationError(RuntimeError):
+    """The configuration cannot run: the message names the variable to set."""
+
+
+class Config:
+    """Settings shared by every environment."""
+
+    ENV_NAME = "base"
+    SECRET_KEY = env("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = env("DATABASE_URL")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_RECORD_QUERIES = False
+
+    # Redis backs rate limits (and caches) where it is configured; memory otherwise.
+    REDIS_URL = env("REDIS_URL")
+    RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")
+
+    # Mail leaves through the outbox table; "log" writes it to the log, "smtp" sends it.
+    MAIL_BACKEND = env("MAIL_BACKEND", "log")
+    MAIL_SENDER = env("MAIL_SENDER", "exchange@localhost")
+    MAIL_SERVER = env("MAIL_SERVER", "localhost")
+    MAIL_PORT = env_int("MAIL_PORT", 25)
+    MAIL_USERNAME = env("MAIL_USERNAME")
+    MAIL_PASSWORD = env("MAIL_PASSWORD")
+    MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
+
+    PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 3600)
+    UPLOAD_FOLDER = env("UPLOAD_FOLDER")  # default: <instance>/uploads
+    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    PAGE_SIZE = env_int("PAGE_SIZE", 25)
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_ENABLED = True
+
+    # Bootstrap-Flask serves Bootstrap 5 from the app itself: no CDN.
+    BOOTSTRAP_SERVE_LOCAL = True
+    BOOTSTRAP_BTN_SIZE = "md"
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse a configuration that cannot run safely."""
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    DEBUG = False  # `flask run --debug` turns the debugger on where wanted
+    SECRET_KEY = env("SECRET_KEY", "development-only-not-secret")
+    # None: create_app puts the SQLite file in the instance folder.
+    SQLALCHEMY_DATABASE_URI = env("DATABASE_URL")
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-not-secret"
+    SQLALCHEMY_DATABASE_URI = env("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    MAIL_BACKEND = "outbox"
+    PASSWORD_HASH_METHOD = "scrypt:16384:8:1"  # lighter work factor: the suite hashes a lot
+
+
+class ProductionConfig(Config):
+    ENV_NAME = "production"
+    SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
+    MAIL_BACKEND = env("MAIL_BACKEND", "smtp")
+
+    @classmethod
+    def check(cls) -> None:
+        missing = []
+        if not cls.SECRET_KEY or len(cls.SECRET_KEY) < 32:
+            missing.append(
+                "EXCHANGE_SECRET_KEY (a random string of at least 32 characters, e.g. "
+                'python -c "import secrets; print(secrets.token_hex(32))")'
+            )
+        if not cls.SQLALCHEMY_DATABASE_URI:
+            missing.append(
+                "EXCHANGE_DATABASE_URL (e.g. postgresql+psycopg://user:password@host/exchange)"
+            )
+        if missing:
+            raise ConfigurationError(
+                "Production configuration is incomplete. Set " + "; and ".join(missing) + "."
+            )
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None) -> type[Config]:
+    """The configuration class called ``name`` (default: development)."""
+    name = (name or "development").lower()
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise ConfigurationError(
+            f"EXCHANGE_ENV={name!r} is not known; use one of {', '.join(CONFIGS)}."
+        ) from None

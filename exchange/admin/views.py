@@ -1,0 +1,165 @@
+"""Admins manage accounts: list and search users, create officers and admins, change roles."""
+
+import secrets
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from exchange.admin.forms import AddRoleForm, ConfirmForm, NewUserForm
+from exchange.auth import services
+from exchange.auth.decorators import role_required
+from exchange.auth.models import Membership, Role, User
+from exchange.errors import DomainError
+from exchange.extensions import db
+from exchange.organizations.models import NMO, LocalCommittee, Program
+from exchange.organizations.queries import lc_choices, nmo_choices, programs
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _fill_scope_choices(form) -> dict[int, int]:
+    form.nmo_id.choices = [(0, "—"), *nmo_choices()]
+    lcs = lc_choices()
+    form.lc_id.choices = [(0, "—")] + [(i, n) for i, n, _ in lcs]
+    form.program_id.choices = [(0, "—")] + [(p.id, p.code) for p in programs()]
+    return {lc_id: nmo_id for lc_id, _, nmo_id in lcs}
+
+
+def _membership_from(form) -> Membership:
+    return services.build_membership(
+        Role(form.role.data),
+        nmo=db.session.get(NMO, form.nmo_id.data) if form.nmo_id.data else None,
+        lc=db.session.get(LocalCommittee, form.lc_id.data) if form.lc_id.data else None,
+        program=db.session.get(Program, form.program_id.data) if form.program_id.data else None,
+    )
+
+
+@bp.route("/users")
+@role_required(Role.ADMIN)
+def users():
+    query = request.args.get("q", "").strip()
+    role = request.args.get("role", "")
+    nmo_id = request.args.get("nmo", type=int)
+    status = request.args.get("status", "")
+    statement = select(User).order_by(User.name, User.id)
+    if query:
+        pattern = f"%{query.lower()}%"
+        statement = statement.where(
+            or_(User.email.like(pattern), User.name.ilike(pattern))
+        )
+    if role in {r.value for r in Role}:
+        statement = statement.where(User.memberships.any(Membership.role == role))
+    if nmo_id:
+        statement = statement.where(User.memberships.any(Membership.nmo_id == nmo_id))
+    if status == "active":
+        statement = statement.where(User.is_active)
+    elif status == "inactive":
+        statement = statement.where(~User.is_active)
+    page = db.paginate(statement, per_page=25, error_out=False)
+    return render_template(
+        "admin/users.html",
+        page=page,
+        query=query,
+        role=role,
+        nmo_id=nmo_id,
+        status=status,
+        roles=list(Role),
+        nmos=nmo_choices(),
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def new_user():
+    form = NewUserForm()
+    lc_nmo = _fill_scope_choices(form)
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                current_user,
+                email=form.email.data,
+                name=form.name.data,
+                # Nobody knows this password: the invitation link lets the person choose one.
+                password=secrets.token_urlsafe(32),
+                membership=_membership_from(form),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(
+                f"{user.name}'s account is created; an invitation to set a password went "
+                f"to {user.email}.",
+                "success",
+            )
+            return redirect(url_for("admin.user", user_id=user.id))
+    return render_template("admin/new_user.html", form=form, lc_nmo=lc_nmo)
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def user(user_id: int):
+    user = _user_or_404(user_id)
+    form = AddRoleForm()
+    lc_nmo = _fill_scope_choices(form)
+    if form.validate_on_submit():
+        try:
+            services.add_membership(current_user, user, _membership_from(form))
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(f"{user.name} now also holds that role.", "success")
+            return redirect(url_for("admin.user", user_id=user.id))
+    return render_template(
+        "admin/user.html", user=user, form=form, lc_nmo=lc_nmo, confirm_form=ConfirmForm()
+    )
+
+
+@bp.route("/users/<int:user_id>/roles/<int:membership_id>/remove", methods=["POST"])
+@role_required(Role.ADMIN)
+def remove_role(user_id: int, membership_id: int):
+    user = _user_or_404(user_id)
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.user_id != user.id:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.remove_membership(current_user, membership)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash("The role is removed.", "success")
+    return redirect(url_for("admin.user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/active", methods=["POST"])
+@role_required(Role.ADMIN)
+def set_active(user_id: int):
+    user = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    active = request.form.get("active") == "1"
+    try:
+        services.set_user_active(current_user, user, active)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        verb = "reactivated" if active else "deactivated; they can no longer log in"
+        flash(f"{user.name}'s account is {verb}.", "success")
+    return redirect(url_for("admin.user", user_id=user.id))

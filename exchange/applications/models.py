@@ -1,0 +1,291 @@
+"""The application (AF), its ranked preferences, documents, evaluation and state history."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from exchange.applications.states import State
+from exchange.auth.models import User
+from exchange.database import TimestampMixin, utcnow
+from exchange.extensions import db
+from exchange.organizations.models import NMO, Contract, Program, Season
+from exchange.placements.models import Placement
+
+MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
+MAX_PREFERENCES = 4  # SCOPE ranks up to 4 departments, SCORE up to 3 projects
+
+
+def _state_enum(name: str):
+    return Enum(
+        State,
+        name=name,  # names the CHECK constraint; a table has two such columns
+        native_enum=False,
+        create_constraint=True,
+        length=12,
+        values_callable=lambda states: [state.value for state in states],
+    )
+
+
+def _states_sql(*states: State) -> str:
+    return "(" + ", ".join(f"'{state.value}'" for state in states) + ")"
+
+
+# States that need the columns each step fills in; the check constraints below use them.
+_NOMINATED_OR_LATER = (
+    State.NOMINATED,
+    State.ACCEPTED,
+    State.CONFIRMED,
+    State.IN_PROGRESS,
+    State.COMPLETED,
+    State.CERTIFIED,
+)
+_ACCEPTED_OR_LATER = _NOMINATED_OR_LATER[1:]
+_CONFIRMED_OR_LATER = _NOMINATED_OR_LATER[2:]
+_ARRIVED_OR_LATER = _NOMINATED_OR_LATER[3:]
+_COMPLETED_OR_LATER = _NOMINATED_OR_LATER[4:]
+_CLOSED = (State.REJECTED, State.WITHDRAWN, State.CANCELLED)
+
+
+class Application(TimestampMixin, db.Model):
+    """A student's application form (AF) for one program, season and host NMO."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)  # P-2627-00042
+    number: Mapped[int]
+    student_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
+    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id"))
+    home_nmo_id: Mapped[int] = mapped_column(ForeignKey("nmos.id"))
+    home_lc_id: Mapped[int] = mapped_column(ForeignKey("local_committees.id"))
+    host_nmo_id: Mapped[int] = mapped_column(ForeignKey("nmos.id"))
+    state: Mapped[State] = mapped_column(_state_enum("state"), default=State.DRAFT)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    # The AF
+    months: Mapped[list[int]] = mapped_column(JSON, default=list)  # months the student can go
+    study_year: Mapped[int | None]
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    motivation: Mapped[str] = mapped_column(Text, default="")
+    points: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))  # home NMO's ranking
+    submitted_at: Mapped[datetime | None]
+
+    # Nomination: a contract slot with the host NMO in one month
+    contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), index=True)
+    exchange_month: Mapped[int | None]
+    nominated_at: Mapped[datetime | None]
+
+    # Card of acceptance (CA)
+    placement_id: Mapped[int | None] = mapped_column(ForeignKey("placements.id"), index=True)
+    starts_on: Mapped[date | None]
+    ends_on: Mapped[date | None]
+    contact_person: Mapped[str | None] = mapped_column(String(200))
+    contact_email: Mapped[str | None] = mapped_column(String(254))
+    accepted_at: Mapped[datetime | None]
+
+    # Card of confirmation (CC)
+    arrival_at: Mapped[datetime | None]
+    arrival_transport: Mapped[str | None] = mapped_column(String(200))
+    confirmed_at: Mapped[datetime | None]
+
+    arrived_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    certified_at: Mapped[datetime | None]
+
+    # Rejected, withdrawn or cancelled
+    closed_at: Mapped[datetime | None]
+    closing_reason: Mapped[str | None] = mapped_column(Text)
+
+    # A substitute takes over the contract slot of a cancelled application.
+    substitute_for_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+
+    student: Mapped[User] = relationship()
+    program: Mapped[Program] = relationship()
+    season: Mapped[Season] = relationship()
+    home_nmo: Mapped[NMO] = relationship(foreign_keys=[home_nmo_id])
+    host_nmo: Mapped[NMO] = relationship(foreign_keys=[host_nmo_id])
+    contract: Mapped[Contract | None] = relationship()
+    placement: Mapped[Placement | None] = relationship()
+    preferences: Mapped[list["Preference"]] = relationship(
+        back_populates="application", cascade="all, delete-orphan", order_by="Preference.rank"
+    )
+    documents: Mapped[list["Document"]] = relationship(
+        back_populates="application", cascade="all, delete-orphan"
+    )
+    history: Mapped[list["StateTransition"]] = relationship(
+        back_populates="application", order_by="StateTransition.id"
+    )
+    evaluation: Mapped["Evaluation | None"] = relationship(back_populates="application")
+
+    __table_args__ = (
+        UniqueConstraint("program_id", "season_id", "number"),
+        CheckConstraint("number > 0", name="number_positive"),
+        CheckConstraint("study_year BETWEEN 1 AND 8", name="study_year_range"),
+        CheckConstraint("home_nmo_id <> host_nmo_id", name="abroad"),
+        CheckConstraint(
+            f"state IN {_states_sql(State.DRAFT, State.WITHDRAWN)} OR submitted_at IS NOT NULL",
+            name="submitted_has_date",
+        ),
+        CheckConstraint(
+            f"state NOT IN {_states_sql(*_NOMINATED_OR_LATER)} OR (contract_id IS NOT NULL"
+            " AND exchange_month BETWEEN 1 AND 12 AND nominated_at IS NOT NULL)",
+            name="nominated_has_slot",
+        ),
+        CheckConstraint(
+            f"state NOT IN {_states_sql(*_ACCEPTED_OR_LATER)} OR (placement_id IS NOT NULL"
+            " AND starts_on IS NOT NULL AND ends_on > starts_on AND contact_person IS NOT NULL"
+            " AND accepted_at IS NOT NULL)",
+            name="accepted_has_card_of_acceptance",
+        ),
+        CheckConstraint(
+            f"state NOT IN {_states_sql(*_CONFIRMED_OR_LATER)} OR (arrival_at IS NOT NULL"
+            " AND arrival_transport IS NOT NULL AND confirmed_at IS NOT NULL)",
+            name="confirmed_has_card_of_confirmation",
+        ),
+        CheckConstraint(
+            f"state NOT IN {_states_sql(*_ARRIVED_OR_LATER)} OR arrived_at IS NOT NULL",
+            name="in_progress_has_arrival",
+        ),
+        CheckConstraint(
+            f"state NOT IN {_states_sql(*_COMPLETED_OR_LATER)} OR completed_at IS NOT NULL",
+            name="completed_has_date",
+        ),
+        CheckConstraint(
+            f"state <> '{State.CERTIFIED.value}' OR certified_at IS NOT NULL",
+            name="certified_has_date",
+        ),
+        CheckConstraint(
+            f"(state IN {_states_sql(*_CLOSED)}) ="
+            " (closed_at IS NOT NULL AND closing_reason IS NOT NULL)",
+            name="closed_has_reason",
+        ),
+        Index("ix_applications_season_program_state", "season_id", "program_id", "state"),
+        Index("ix_applications_home_nmo_state", "home_nmo_id", "state"),
+        Index("ix_applications_host_nmo_state", "host_nmo_id", "state"),
+    )
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Preference(db.Model):
+    """One ranked choice of placement on an application (1 = most wanted)."""
+
+    __tablename__ = "preferences"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE")
+    )
+    rank: Mapped[int]
+    placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id"), index=True)
+
+    application: Mapped[Application] = relationship(back_populates="preferences")
+    placement: Mapped[Placement] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("application_id", "rank"),
+        UniqueConstraint("application_id", "placement_id"),
+        CheckConstraint(f"rank BETWEEN 1 AND {MAX_PREFERENCES}", name="rank_range"),
+    )
+
+
+class Document(TimestampMixin, db.Model):
+    """A file attached to an application, stored outside the static folder."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(40))  # see exchange.applications.documents
+    original_filename: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)  # random
+    content_type: Mapped[str] = mapped_column(String(100))
+    size_bytes: Mapped[int]
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    application: Mapped[Application] = relationship(back_populates="documents")
+
+    __table_args__ = (
+        CheckConstraint(
+            f"size_bytes > 0 AND size_bytes <= {MAX_DOCUMENT_BYTES}", name="size_in_limit"
+        ),
+        CheckConstraint(
+            "content_type IN ('application/pdf', 'image/jpeg', 'image/png', "
+            "'application/vnd.openxmlformats-officedocument.wordprocessingml.document')",
+            name="allowed_type",
+        ),
+    )
+
+
+class Evaluation(db.Model):
+    """The evaluation form (EF), required for the certificate."""
+
+    __tablename__ = "evaluations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), unique=True)
+    overall_rating: Mapped[int]
+    placement_rating: Mapped[int]
+    supervision_rating: Mapped[int]
+    accommodation_rating: Mapped[int]
+    comments: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="evaluation")
+
+    __table_args__ = (
+        CheckConstraint(
+            "overall_rating BETWEEN 1 AND 5 AND placement_rating BETWEEN 1 AND 5"
+            " AND supervision_rating BETWEEN 1 AND 5 AND accommodation_rating BETWEEN 1 AND 5",
+            name="ratings_one_to_five",
+        ),
+    )
+
+
+class StateTransition(db.Model):
+    """One recorded move of an application: who, when, from, to, why. Never changed."""
+
+    __tablename__ = "state_transitions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    action: Mapped[str] = mapped_column(String(20))
+    from_state: Mapped[State | None] = mapped_column(_state_enum("from_state"))
+    to_state: Mapped[State] = mapped_column(_state_enum("to_state"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    application: Mapped[Application] = relationship(back_populates="history")
+    actor: Mapped[User | None] = relationship()
+
+
+class ApplicationCounter(db.Model):
+    """The last running number given per program and season, for codes like P-2627-00042."""
+
+    __tablename__ = "application_counters"
+
+    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"), primary_key=True)
+    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id"), primary_key=True)
+    last_number: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (CheckConstraint("last_number >= 0", name="not_negative"),)

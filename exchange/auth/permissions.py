@@ -1,0 +1,79 @@
+"""Who may do what to which object: pure functions of a user and an object.
+
+They read only attributes (a user's memberships with role, nmo_id, lc_id, program_id;
+an object's ids), so they run without a request or a database and are tested as tables.
+"""
+
+from exchange.applications.states import Actor
+from exchange.auth.models import Role
+
+
+def _memberships(user, role: Role):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    return [m for m in user.memberships if m.role == role]
+
+
+def is_admin(user) -> bool:
+    return bool(_memberships(user, Role.ADMIN))
+
+
+def can_manage_users(user) -> bool:
+    """Creating officers and admins, and (de)activating accounts, is the admins' work."""
+    return is_admin(user)
+
+
+def can_view_nmo_people(user, nmo) -> bool:
+    """Officer lists of an NMO: admins, and the NMO's own officers."""
+    return is_admin(user) or any(
+        m.nmo_id == nmo.id
+        for role in (Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER)
+        for m in _memberships(user, role)
+    )
+
+
+def can_manage_nmo(user, nmo_id: int, program_id: int) -> bool:
+    """Contracts, exchange conditions and nominations of an NMO for one program."""
+    return is_admin(user) or any(
+        m.nmo_id == nmo_id and m.program_id == program_id
+        for m in _memberships(user, Role.NATIONAL_OFFICER)
+    )
+
+
+def can_manage_lc(user, nmo_id: int, lc_id: int, program_id: int) -> bool:
+    """An LC's placements: its local officers, and the NMO's national officers."""
+    return can_manage_nmo(user, nmo_id, program_id) or any(
+        m.lc_id == lc_id and m.program_id == program_id
+        for m in _memberships(user, Role.LOCAL_OFFICER)
+    )
+
+
+def actors_for(user, application) -> frozenset[Actor]:
+    """The parts ``user`` plays on ``application``, as the state machine names them."""
+    actors = set()
+    if is_admin(user):
+        actors.add(Actor.ADMIN)
+    if user is not None and getattr(user, "id", None) == application.student_id:
+        actors.add(Actor.STUDENT)
+    program_id = application.program_id
+    for m in _memberships(user, Role.NATIONAL_OFFICER):
+        if m.program_id != program_id:
+            continue
+        if m.nmo_id == application.home_nmo_id:
+            actors.add(Actor.HOME_NATIONAL_OFFICER)
+        if m.nmo_id == application.host_nmo_id:
+            actors.add(Actor.HOST_NATIONAL_OFFICER)
+    for m in _memberships(user, Role.LOCAL_OFFICER):
+        if m.program_id != program_id:
+            continue
+        if m.lc_id == application.home_lc_id:
+            actors.add(Actor.HOME_LOCAL_OFFICER)
+        placement = application.placement
+        if placement is not None and m.lc_id == placement.lc_id:
+            actors.add(Actor.HOST_LOCAL_OFFICER)
+    return frozenset(actors)
+
+
+def can_view_application(user, application) -> bool:
+    """The student, the officers concerned on both sides, and admins."""
+    return bool(actors_for(user, application))

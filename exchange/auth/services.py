@@ -1,0 +1,304 @@
+"""Accounts: registration, login, password resets, and officers created by admins."""
+
+import hashlib
+
+from flask import current_app, render_template, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from exchange.auth.models import Membership, Role, User
+from exchange.auth.permissions import can_manage_users
+from exchange.database import utcnow
+from exchange.errors import DomainError, NotAllowed
+from exchange.extensions import db
+from exchange.organizations.models import NMO, LocalCommittee, Program
+from exchange.outbox import queue_email
+
+MIN_PASSWORD_LENGTH = 10
+# A hash of a random password, checked when the email is unknown, so that a login
+# takes as long for an unknown address as for a wrong password.
+_DUMMY_HASH = generate_password_hash("no-such-user-password")
+
+
+def load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.is_active else None
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def hash_password(password: str) -> str:
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    return generate_password_hash(password, method=method)
+
+
+def check_password_rules(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(f"Choose a password of at least {MIN_PASSWORD_LENGTH} characters.")
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalize_email(email)))
+
+
+def _new_user(email: str, name: str, password: str, year_of_study: int | None = None) -> User:
+    email = normalize_email(email)
+    if find_user_by_email(email) is not None:
+        raise DomainError(f"An account with the email {email} exists already. Log in instead.")
+    check_password_rules(password)
+    user = User(
+        email=email,
+        name=name.strip(),
+        password_hash=hash_password(password),
+        year_of_study=year_of_study,
+    )
+    db.session.add(user)
+    return user
+
+
+def register_student(
+    email: str, name: str, password: str, nmo_id: int, lc_id: int, year_of_study: int
+) -> User:
+    """A student signs up as a member of an LC of their NMO."""
+    lc = db.session.get(LocalCommittee, lc_id)
+    if lc is None or lc.nmo_id != nmo_id:
+        raise DomainError("Choose a local committee of the NMO you chose.")
+    user = _new_user(email, name, password, year_of_study)
+    user.memberships.append(Membership(role=Role.STUDENT, nmo_id=nmo_id, lc_id=lc_id))
+    db.session.flush()
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None."""
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.is_active:
+        return None
+    user.last_login_at = utcnow()
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not check_password_hash(user.password_hash, current_password):
+        raise DomainError("The current password is not right.")
+    check_password_rules(new_password)
+    user.password_hash = hash_password(new_password)
+    db.session.flush()
+
+
+def change_name(user: User, name: str) -> None:
+    name = name.strip()
+    if not name:
+        raise DomainError("Your name cannot be empty.")
+    user.name = name
+    db.session.flush()
+
+
+# Password reset: a signed, timed token that also carries a fingerprint of the current
+# password hash, so a link stops working once it (or any other) has been used.
+
+
+INVITATION_MAX_AGE = 14 * 24 * 3600  # an admin's new officer has two weeks to set a password
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def _password_fingerprint(user: User) -> str:
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+
+
+def make_reset_token(user: User, invitation: bool = False) -> str:
+    payload = {"id": user.id, "pw": _password_fingerprint(user), "invite": invitation}
+    return _reset_serializer().dumps(payload)
+
+
+def user_for_reset_token(token: str) -> User | None:
+    """The user a password link is for, while the link is fresh and unused."""
+    try:
+        data, signed_at = _reset_serializer().loads(
+            token, max_age=INVITATION_MAX_AGE, return_timestamp=True
+        )
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict):
+        return None
+    if not data.get("invite"):
+        age = (utcnow() - signed_at).total_seconds()
+        if age > current_app.config["PASSWORD_RESET_MAX_AGE"]:
+            return None
+    user = db.session.get(User, data.get("id"))
+    if user is None or not user.is_active or data.get("pw") != _password_fingerprint(user):
+        return None
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the address belongs to an active account; say nothing otherwise."""
+    user = find_user_by_email(email)
+    if user is None or not user.is_active:
+        return
+    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    queue_email(
+        user.email,
+        "Reset your exchange password",
+        render_template("auth/email/reset_password.txt", user=user, link=link, minutes=minutes),
+    )
+
+
+def reset_password(user: User, new_password: str) -> None:
+    check_password_rules(new_password)
+    user.password_hash = hash_password(new_password)
+    db.session.flush()
+
+
+# Officers and admins
+
+
+def _program_by_code(code: str | None) -> Program | None:
+    if not code:
+        return None
+    program = db.session.scalar(select(Program).where(func.upper(Program.code) == code.upper()))
+    if program is None:
+        raise DomainError(f"There is no program {code}; use SCOPE or SCORE.")
+    return program
+
+
+def _nmo_by_code(code: str | None) -> NMO | None:
+    if not code:
+        return None
+    nmo = db.session.scalar(select(NMO).where(func.upper(NMO.code) == code.upper()))
+    if nmo is None:
+        raise DomainError(f"There is no NMO with the code {code}.")
+    return nmo
+
+
+def build_membership(
+    role: Role,
+    nmo: NMO | None = None,
+    lc: LocalCommittee | None = None,
+    program: Program | None = None,
+) -> Membership:
+    """A membership with the scope its role needs, or a DomainError that names what is missing."""
+    if role == Role.ADMIN:
+        return Membership(role=role)
+    if role in (Role.STUDENT, Role.LOCAL_OFFICER):
+        if lc is None:
+            raise DomainError(f"A {role.label.lower()} belongs to a local committee: choose one.")
+        if nmo is not None and lc.nmo_id != nmo.id:
+            raise DomainError(f"{lc.name} is not a local committee of {nmo.acronym}.")
+        nmo = lc.nmo
+    if nmo is None:
+        raise DomainError(f"A {role.label.lower()} belongs to an NMO: choose one.")
+    if role == Role.STUDENT:
+        return Membership(role=role, nmo_id=nmo.id, lc_id=lc.id)
+    if program is None:
+        raise DomainError(f"A {role.label.lower()} works in one program: choose SCOPE or SCORE.")
+    membership = Membership(role=role, nmo_id=nmo.id, program_id=program.id)
+    if role == Role.LOCAL_OFFICER:
+        membership.lc_id = lc.id
+    return membership
+
+
+def create_user(
+    actor: User | None, email: str, name: str, password: str, membership: Membership
+) -> User:
+    """An admin creates an account with one role (``build_membership`` makes it).
+
+    ``actor`` None means the command line, where whoever runs it is trusted.
+    """
+    if actor is not None and not can_manage_users(actor):
+        raise NotAllowed("Only admins create accounts for officers and admins.")
+    user = _new_user(email, name, password)
+    user.memberships.append(membership)
+    db.session.flush()
+    if actor is not None:
+        send_invitation(user, actor)
+    return user
+
+
+def send_invitation(user: User, actor: User) -> None:
+    """Mail a new officer or admin a link to choose their own password."""
+    link = url_for("auth.reset_password", token=make_reset_token(user, invitation=True),
+                   _external=True)
+    queue_email(
+        user.email,
+        "Your exchange account",
+        render_template("auth/email/invitation.txt", user=user, actor=actor, link=link,
+                        days=INVITATION_MAX_AGE // 86400),
+    )
+
+
+def create_user_from_codes(
+    email: str,
+    name: str,
+    password: str,
+    role: str,
+    nmo_code: str | None = None,
+    lc_name: str | None = None,
+    program_code: str | None = None,
+) -> User:
+    """``create_user`` for the command line, where scopes are given by code."""
+    try:
+        role = Role(role)
+    except ValueError:
+        raise DomainError(
+            f"There is no role {role!r}; use one of {', '.join(r.value for r in Role)}."
+        ) from None
+    nmo = _nmo_by_code(nmo_code)
+    lc = None
+    if lc_name:
+        if nmo is None:
+            raise DomainError("Give --nmo with --lc: LC names are unique within an NMO.")
+        lc = db.session.scalar(
+            select(LocalCommittee).where(
+                LocalCommittee.nmo_id == nmo.id, LocalCommittee.name == lc_name
+            )
+        )
+        if lc is None:
+            raise DomainError(f"{nmo.acronym} has no local committee called {lc_name!r}.")
+    membership = build_membership(role, nmo=nmo, lc=lc, program=_program_by_code(program_code))
+    return create_user(None, email, name, password, membership)
+
+
+def add_membership(actor: User, user: User, membership: Membership) -> None:
+    if not can_manage_users(actor):
+        raise NotAllowed("Only admins change roles.")
+    for existing in user.memberships:
+        if (existing.role, existing.nmo_id, existing.lc_id, existing.program_id) == (
+            membership.role,
+            membership.nmo_id,
+            membership.lc_id,
+            membership.program_id,
+        ):
+            raise DomainError("The user holds this role already.")
+    user.memberships.append(membership)
+    db.session.flush()
+
+
+def remove_membership(actor: User, membership: Membership) -> None:
+    if not can_manage_users(actor):
+        raise NotAllowed("Only admins change roles.")
+    if membership.role == Role.ADMIN and membership.user_id == actor.id:
+        raise DomainError("You cannot take away your own admin role; ask another admin.")
+    if len(membership.user.memberships) == 1:
+        raise DomainError("This is the user's only role; deactivate the account instead.")
+    db.session.delete(membership)
+    db.session.flush()
+
+
+def set_user_active(actor: User, user: User, active: bool) -> None:
+    if not can_manage_users(actor):
+        raise NotAllowed("Only admins activate and deactivate accounts.")
+    if user.id == actor.id and not active:
+        raise DomainError("You cannot deactivate your own account.")
+    user.is_active = active
+    db.session.flush()

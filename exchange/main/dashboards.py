@@ -1,0 +1,127 @@
+"""The figures each role's home page shows."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, or_, select
+
+from exchange.applications.models import Application
+from exchange.applications.states import State
+from exchange.auth.models import Membership, Role, User
+from exchange.extensions import db
+from exchange.organizations.models import NMO, Contract, LocalCommittee, Season
+from exchange.organizations.queries import current_season
+from exchange.placements.models import PLACEMENT_KIND_OF_PROGRAM, Placement
+
+
+def admin_home() -> dict:
+    season = current_season()
+    counts = {
+        "nmos": db.session.scalar(select(func.count()).select_from(NMO).where(NMO.is_active)),
+        "lcs": db.session.scalar(select(func.count()).select_from(LocalCommittee)),
+        "users": db.session.scalar(select(func.count()).select_from(User)),
+        "officers": db.session.scalar(
+            select(func.count(func.distinct(Membership.user_id))).where(
+                Membership.role.in_([Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER])
+            )
+        ),
+        "contracts": 0,
+        "applications": 0,
+    }
+    by_state: Counter = Counter()
+    if season is not None:
+        counts["contracts"] = db.session.scalar(
+            select(func.count()).select_from(Contract).where(Contract.season_id == season.id)
+        )
+        by_state = Counter(
+            dict(
+                db.session.execute(
+                    select(Application.state, func.count())
+                    .where(Application.season_id == season.id)
+                    .group_by(Application.state)
+                ).all()
+            )
+        )
+        counts["applications"] = sum(by_state.values())
+    return {"season": season, "counts": counts, "by_state": by_state, "states": list(State)}
+
+
+@dataclass
+class OfficerPanel:
+    """What one officer role sees on its home page."""
+
+    membership: Membership
+    outgoing: Counter = field(default_factory=Counter)
+    incoming: Counter = field(default_factory=Counter)
+    placements: int = 0
+    contracts: int = 0
+
+    @property
+    def to_nominate(self) -> int:
+        return self.outgoing[State.SUBMITTED]
+
+    @property
+    def to_place(self) -> int:
+        return self.incoming[State.NOMINATED]
+
+
+def _state_counts(*conditions) -> Counter:
+    rows = db.session.execute(
+        select(Application.state, func.count()).where(*conditions).group_by(Application.state)
+    ).all()
+    return Counter(dict(rows))
+
+
+def officer_panels(user: User) -> list[OfficerPanel]:
+    season: Season | None = current_season()
+    panels = []
+    for membership in user.officer_memberships():
+        panel = OfficerPanel(membership)
+        in_season = [Application.program_id == membership.program_id]
+        if season is not None:
+            in_season.append(Application.season_id == season.id)
+        if membership.role == Role.NATIONAL_OFFICER:
+            panel.outgoing = _state_counts(Application.home_nmo_id == membership.nmo_id, *in_season)
+            panel.incoming = _state_counts(Application.host_nmo_id == membership.nmo_id, *in_season)
+            if season is not None:
+                panel.contracts = db.session.scalar(
+                    select(func.count())
+                    .select_from(Contract)
+                    .where(
+                        Contract.season_id == season.id,
+                        Contract.program_id == membership.program_id,
+                        or_(
+                            Contract.sending_nmo_id == membership.nmo_id,
+                            Contract.host_nmo_id == membership.nmo_id,
+                        ),
+                    )
+                )
+            placement_scope = Placement.nmo_id == membership.nmo_id
+        else:
+            panel.outgoing = _state_counts(Application.home_lc_id == membership.lc_id, *in_season)
+            panel.incoming = _state_counts(
+                Application.placement_id.in_(
+                    select(Placement.id).where(Placement.lc_id == membership.lc_id)
+                ),
+                *in_season,
+            )
+            placement_scope = Placement.lc_id == membership.lc_id
+        panel.placements = db.session.scalar(
+            select(func.count())
+            .select_from(Placement)
+            .where(placement_scope, Placement.closed_at.is_(None))
+            .where(Placement.kind == PLACEMENT_KIND_OF_PROGRAM[membership.program.code])
+        )
+        panels.append(panel)
+    return panels
+
+
+def student_home(user: User) -> dict:
+    applications = list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.student_id == user.id)
+            .order_by(Application.created_at.desc())
+        )
+    )
+    return {"applications": applications, "membership": user.student_membership}

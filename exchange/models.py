@@ -1,0 +1,59 @@
+"""Every model in one import, for Alembic's autogenerate and for relationship strings."""
+
+from exchange.applications.models import (
+    Application,
+    ApplicationCounter,
+    Document,
+    Evaluation,
+    Preference,
+    StateTransition,
+)
+from exchange.auth.models import Membership, Role, User
+from exchange.organizations.models import (
+    NMO,
+    Contract,
+    ContractKind,
+    ContractSlot,
+    ExchangeConditions,
+    LocalCommittee,
+    Program,
+    Region,
+    Season,
+)
+from exchange.outbox import OutboxMessage
+from exchange.placements.models import (
+    Department,
+    Placement,
+    PlacementCapacity,
+    PlacementKind,
+    ProjectType,
+    ResearchProject,
+)
+
+__all__ = [
+    "NMO",
+    "Application",
+    "ApplicationCounter",
+    "Contract",
+    "ContractKind",
+    "ContractSlot",
+    "Department",
+    "Document",
+    "Evaluation",
+    "ExchangeConditions",
+    "LocalCommittee",
+    "Membership",
+    "OutboxMessage",
+    "Placement",
+    "PlacementCapacity",
+    "PlacementKind",
+    "Preference",
+    "Program",
+    "ProjectType",
+    "Region",
+    "ResearchProject",
+    "Role",
+    "Season",
+    "StateTransition",
+    "User",
+]
