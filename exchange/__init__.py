@@ -4,7 +4,7 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -43,7 +43,11 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
 
 def register_logging(app: Flask) -> None:
     if not app.testing:
-        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        )
+    # Alembic announces each of its plugins at INFO on every command; only its work matters.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 @event.listens_for(Engine, "connect")
@@ -75,6 +79,12 @@ def register_extensions(app: Flask) -> None:
     from exchange.auth.services import load_user
 
     login_manager.user_loader(load_user)
+
+    @app.teardown_request
+    def forget_loaded_user(exc):
+        # Flask-Login caches the user in g. Where an app context outlives the request (the
+        # test suite holds one open), the next request must load its own user, not this one.
+        g.pop("_login_user", None)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -55,7 +55,7 @@ def create_user_command(email, role, name, nmo_code, lc_name, program_code, pass
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has NMOs already.")
 def seed_demo_command(season_code, applications, seed, if_empty):
     """Build a realistic demo federation with officers, contracts and applications."""
-    from exchange.demo import DEMO_PASSWORD, demo_logins, seed_demo, database_is_empty
+    from exchange.demo import DEMO_PASSWORD, database_is_empty, demo_logins, seed_demo
 
     if if_empty and not database_is_empty():
         click.echo("The database has data already; the demo federation is not seeded again.")

@@ -24,7 +24,7 @@ STATE_BADGE_CLASSES = {
 
 
 def format_date(value: date | datetime | None) -> str:
-    """"3 July 2026": no ambiguity between day-first and month-first readers."""
+    """ "3 July 2026": no ambiguity between day-first and month-first readers."""
     if value is None:
         return "—"
     return f"{value.day} {value:%B %Y}"

@@ -8,6 +8,7 @@ from datetime import date
 from itertools import count
 
 from sqlalchemy import select
+from werkzeug.security import generate_password_hash
 
 from exchange.auth.models import Membership, Role, User
 from exchange.extensions import db
@@ -21,7 +22,6 @@ from exchange.organizations.models import (
     Region,
     Season,
 )
-from werkzeug.security import generate_password_hash
 
 PASSWORD = "correct horse battery"
 # Hashing is slow on purpose; every test user shares one hash of PASSWORD.

@@ -84,9 +84,7 @@ def client(app):
 def pytest_collection_modifyitems(config, items):
     if POSTGRES_URL:
         return
-    skip = pytest.mark.skip(
-        reason="needs PostgreSQL: set EXCHANGE_TEST_DATABASE_URL (CI does)"
-    )
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set EXCHANGE_TEST_DATABASE_URL (CI does)")
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)

@@ -2,11 +2,12 @@
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length
 
 from exchange.auth.models import Role
 
-ROLE_CHOICES = [(role.value, role.label) for role in Role]
+ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in Role]
 
 
 class RoleScopeMixin:
@@ -14,10 +15,12 @@ class RoleScopeMixin:
 
     role = SelectField("Role", choices=ROLE_CHOICES, default=Role.NATIONAL_OFFICER.value)
     nmo_id = SelectField("NMO", coerce=int, default=0)
-    lc_id = SelectField("Local committee", coerce=int, default=0,
-                        description="For local officers and students.")
-    program_id = SelectField("Program", coerce=int, default=0,
-                             description="For national and local officers.")
+    lc_id = SelectField(
+        "Local committee", coerce=int, default=0, description="For local officers and students."
+    )
+    program_id = SelectField(
+        "Program", coerce=int, default=0, description="For national and local officers."
+    )
 
 
 class NewUserForm(RoleScopeMixin, FlaskForm):

@@ -13,17 +13,15 @@ from exchange.auth.models import Membership, Role, User
 from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.organizations.models import NMO, LocalCommittee, Program
-from exchange.organizations.queries import lc_choices, nmo_choices, programs
+from exchange.organizations.queries import lc_choices, nmo_choices, program_choices
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _fill_scope_choices(form) -> dict[int, int]:
-    form.nmo_id.choices = [(0, "—"), *nmo_choices()]
-    lcs = lc_choices()
-    form.lc_id.choices = [(0, "—")] + [(i, n) for i, n, _ in lcs]
-    form.program_id.choices = [(0, "—")] + [(p.id, p.code) for p in programs()]
-    return {lc_id: nmo_id for lc_id, _, nmo_id in lcs}
+def _fill_scope_choices(form) -> None:
+    form.nmo_id.choices = nmo_choices("—")
+    form.lc_id.choices = lc_choices("—")
+    form.program_id.choices = program_choices("—")
 
 
 def _membership_from(form) -> Membership:
@@ -45,9 +43,7 @@ def users():
     statement = select(User).order_by(User.name, User.id)
     if query:
         pattern = f"%{query.lower()}%"
-        statement = statement.where(
-            or_(User.email.like(pattern), User.name.ilike(pattern))
-        )
+        statement = statement.where(or_(User.email.like(pattern), User.name.ilike(pattern)))
     if role in {r.value for r in Role}:
         statement = statement.where(User.memberships.any(Membership.role == role))
     if nmo_id:
@@ -65,7 +61,7 @@ def users():
         nmo_id=nmo_id,
         status=status,
         roles=list(Role),
-        nmos=nmo_choices(),
+        nmos=nmo_choices("Any NMO")[1:],
     )
 
 
@@ -73,7 +69,7 @@ def users():
 @role_required(Role.ADMIN)
 def new_user():
     form = NewUserForm()
-    lc_nmo = _fill_scope_choices(form)
+    _fill_scope_choices(form)
     if form.validate_on_submit():
         try:
             user = services.create_user(
@@ -95,7 +91,7 @@ def new_user():
                 "success",
             )
             return redirect(url_for("admin.user", user_id=user.id))
-    return render_template("admin/new_user.html", form=form, lc_nmo=lc_nmo)
+    return render_template("admin/new_user.html", form=form)
 
 
 def _user_or_404(user_id: int) -> User:
@@ -110,7 +106,7 @@ def _user_or_404(user_id: int) -> User:
 def user(user_id: int):
     user = _user_or_404(user_id)
     form = AddRoleForm()
-    lc_nmo = _fill_scope_choices(form)
+    _fill_scope_choices(form)
     if form.validate_on_submit():
         try:
             services.add_membership(current_user, user, _membership_from(form))
@@ -121,9 +117,7 @@ def user(user_id: int):
             db.session.commit()
             flash(f"{user.name} now also holds that role.", "success")
             return redirect(url_for("admin.user", user_id=user.id))
-    return render_template(
-        "admin/user.html", user=user, form=form, lc_nmo=lc_nmo, confirm_form=ConfirmForm()
-    )
+    return render_template("admin/user.html", user=user, form=form, confirm_form=ConfirmForm())
 
 
 @bp.route("/users/<int:user_id>/roles/<int:membership_id>/remove", methods=["POST"])

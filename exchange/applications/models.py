@@ -187,9 +187,7 @@ class Preference(db.Model):
     __tablename__ = "preferences"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(
-        ForeignKey("applications.id", ondelete="CASCADE")
-    )
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id", ondelete="CASCADE"))
     rank: Mapped[int]
     placement_id: Mapped[int] = mapped_column(ForeignKey("placements.id"), index=True)
 

@@ -27,10 +27,16 @@ class LoginForm(FlaskForm):
 class RegistrationForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
     email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
-    nmo_id = SelectField("National member organization (NMO)", coerce=int,
-                         validators=[DataRequired(message="Choose your NMO.")])
-    lc_id = SelectField("Local committee (LC)", coerce=int,
-                        validators=[DataRequired(message="Choose your local committee.")])
+    nmo_id = SelectField(
+        "National member organization (NMO)",
+        coerce=int,
+        validators=[DataRequired(message="Choose your NMO.")],
+    )
+    lc_id = SelectField(
+        "Local committee (LC)",
+        coerce=int,
+        validators=[DataRequired(message="Choose your local committee.")],
+    )
     year_of_study = IntegerField(
         "Year of study", validators=[DataRequired(), NumberRange(min=1, max=8)]
     )

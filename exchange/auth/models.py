@@ -73,9 +73,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def officer_memberships(self) -> list["Membership"]:
         return [
-            m
-            for m in self.memberships
-            if m.role in (Role.LOCAL_OFFICER, Role.NATIONAL_OFFICER)
+            m for m in self.memberships if m.role in (Role.LOCAL_OFFICER, Role.NATIONAL_OFFICER)
         ]
 
     @property
@@ -102,8 +100,13 @@ class Membership(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, create_constraint=True, length=20,
-             values_callable=lambda roles: [role.value for role in roles])
+        Enum(
+            Role,
+            native_enum=False,
+            create_constraint=True,
+            length=20,
+            values_callable=lambda roles: [role.value for role in roles],
+        )
     )
     nmo_id: Mapped[int | None] = mapped_column(ForeignKey("nmos.id"), index=True)
     lc_id: Mapped[int | None] = mapped_column(index=True)  # FK: see lc_in_nmo below

@@ -227,13 +227,19 @@ def create_user(
 
 def send_invitation(user: User, actor: User) -> None:
     """Mail a new officer or admin a link to choose their own password."""
-    link = url_for("auth.reset_password", token=make_reset_token(user, invitation=True),
-                   _external=True)
+    link = url_for(
+        "auth.reset_password", token=make_reset_token(user, invitation=True), _external=True
+    )
     queue_email(
         user.email,
         "Your exchange account",
-        render_template("auth/email/invitation.txt", user=user, actor=actor, link=link,
-                        days=INVITATION_MAX_AGE // 86400),
+        render_template(
+            "auth/email/invitation.txt",
+            user=user,
+            actor=actor,
+            link=link,
+            days=INVITATION_MAX_AGE // 86400,
+        ),
     )
 
 

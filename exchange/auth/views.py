@@ -41,9 +41,8 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = RegistrationForm()
-    form.nmo_id.choices = [(0, "Choose your NMO…"), *nmo_choices()]
-    lcs = lc_choices()
-    form.lc_id.choices = [(0, "Choose your local committee…")] + [(i, n) for i, n, _ in lcs]
+    form.nmo_id.choices = nmo_choices("Choose your NMO…")
+    form.lc_id.choices = lc_choices("Choose your local committee…")
     if form.validate_on_submit():
         try:
             user = services.register_student(
@@ -62,8 +61,7 @@ def register():
             login_user(user)
             flash(f"Welcome, {user.name}. Your student account is ready.", "success")
             return redirect(url_for("main.index"))
-    lc_nmo = {lc_id: nmo_id for lc_id, _, nmo_id in lcs}
-    return render_template("auth/register.html", form=form, lc_nmo=lc_nmo)
+    return render_template("auth/register.html", form=form)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -153,6 +151,4 @@ def account():
             db.session.commit()
             flash("Your password is changed.", "success")
             return redirect(url_for("auth.account"))
-    return render_template(
-        "auth/account.html", name_form=name_form, password_form=password_form
-    )
+    return render_template("auth/account.html", name_form=name_form, password_form=password_form)

@@ -145,7 +145,7 @@ class Season(db.Model):
 
     @property
     def short_code(self) -> str:
-        """"2627" for 2026/27, as in application codes like ``P-2627-00042``."""
+        """ "2627" for 2026/27, as in application codes like ``P-2627-00042``."""
         return self.code[2:4] + self.code[5:7]
 
     def month_date(self, month: int) -> date:
@@ -173,8 +173,13 @@ class Contract(TimestampMixin, db.Model):
     sending_nmo_id: Mapped[int] = mapped_column(ForeignKey("nmos.id"), index=True)
     host_nmo_id: Mapped[int] = mapped_column(ForeignKey("nmos.id"), index=True)
     kind: Mapped[ContractKind] = mapped_column(
-        Enum(ContractKind, native_enum=False, create_constraint=True, length=12,
-             values_callable=lambda kinds: [kind.value for kind in kinds])
+        Enum(
+            ContractKind,
+            native_enum=False,
+            create_constraint=True,
+            length=12,
+            values_callable=lambda kinds: [kind.value for kind in kinds],
+        )
     )
     notes: Mapped[str | None] = mapped_column(Text)
 

@@ -1,29 +1,41 @@
 """Look-ups of organizations shared by forms and views."""
 
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
+from exchange.database import utcnow
 from exchange.extensions import db
 from exchange.organizations.models import NMO, LocalCommittee, Program, Season
-from exchange.database import utcnow
 
 
 def active_nmos() -> list[NMO]:
-    return list(db.session.scalars(select(NMO).where(NMO.is_active).order_by(NMO.country_name, NMO.acronym)))
+    return list(
+        db.session.scalars(select(NMO).where(NMO.is_active).order_by(NMO.country_name, NMO.acronym))
+    )
 
 
-def nmo_choices() -> list[tuple[int, str]]:
-    return [(nmo.id, f"{nmo.country_name}: {nmo.acronym}") for nmo in active_nmos()]
+def nmo_choices(empty_label: str) -> list[SelectChoice]:
+    return [SelectChoice(0, empty_label)] + [
+        SelectChoice(nmo.id, f"{nmo.country_name}: {nmo.acronym}") for nmo in active_nmos()
+    ]
 
 
-def lc_choices() -> list[tuple[int, str, int]]:
-    """(id, label, nmo id) of every LC of an active NMO, for a select filtered by NMO."""
+def lc_choices(empty_label: str) -> list[SelectChoice]:
+    """Every LC of an active NMO; each option carries its NMO, so that the page can show
+    only the LCs of the NMO chosen (see static/js/exchange.js)."""
     rows = db.session.execute(
         select(LocalCommittee.id, LocalCommittee.name, LocalCommittee.nmo_id)
         .join(NMO)
         .where(NMO.is_active)
         .order_by(LocalCommittee.name)
     )
-    return [(row.id, row.name, row.nmo_id) for row in rows]
+    return [SelectChoice(0, empty_label)] + [
+        SelectChoice(row.id, row.name, render_kw={"data-nmo": row.nmo_id}) for row in rows
+    ]
+
+
+def program_choices(empty_label: str) -> list[SelectChoice]:
+    return [SelectChoice(0, empty_label)] + [SelectChoice(p.id, p.code) for p in programs()]
 
 
 def programs() -> list[Program]:

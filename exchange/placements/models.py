@@ -2,6 +2,7 @@
 each with a capacity per month of a season."""
 
 import enum
+from datetime import datetime
 
 from sqlalchemy import (
     JSON,
@@ -18,7 +19,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from exchange.database import TimestampMixin
 from exchange.extensions import db
 from exchange.organizations.models import NMO, LocalCommittee, Season
-from datetime import datetime
 
 
 class PlacementKind(enum.StrEnum):

@@ -1,0 +1,124 @@
+"""Every endpoint, requested by a visitor and by each role, answers as decided here.
+
+A new endpoint fails this test until it is added to ACCESS: no endpoint can be added
+without deciding who may use it.
+"""
+
+import pytest
+
+from exchange import create_app
+from exchange.auth.models import Role
+from exchange.extensions import db
+from tests.functional.conftest import log_in
+
+ANYONE = "anyone"
+LOGGED_IN = "logged in"
+ADMIN = frozenset({Role.ADMIN})
+
+ACCESS = {
+    "main.index": ANYONE,
+    "auth.register": ANYONE,
+    "auth.login": ANYONE,
+    "auth.forgot_password": ANYONE,
+    "auth.reset_password": ANYONE,
+    "api.health": ANYONE,
+    "auth.logout": LOGGED_IN,
+    "auth.account": LOGGED_IN,
+    "organizations.nmos": LOGGED_IN,
+    "organizations.nmo": LOGGED_IN,
+    "admin.users": ADMIN,
+    "admin.new_user": ADMIN,
+    "admin.user": ADMIN,
+    "admin.remove_role": ADMIN,
+    "admin.set_active": ADMIN,
+}
+# Files served by extensions: public by nature.
+FILE_ENDPOINTS = {"static", "bootstrap.static"}
+IDENTITIES = [None, *Role]
+
+
+def _routes():
+    app = create_app_for_listing()
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.endpoint):
+        if rule.endpoint in FILE_ENDPOINTS:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, rule.rule, method
+
+
+def create_app_for_listing():
+    from config import TestingConfig
+
+    class ListingConfig(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+    return create_app(ListingConfig)
+
+
+ROUTES = list(_routes())
+
+
+def test_every_endpoint_has_a_decision():
+    undecided = sorted({endpoint for endpoint, _, _ in ROUTES} - set(ACCESS))
+    assert undecided == [], f"decide who may use {undecided} in ACCESS"
+
+
+def _allowed(rule_access, role) -> bool:
+    if rule_access == ANYONE:
+        return True
+    if role is None:
+        return False
+    return rule_access == LOGGED_IN or role in rule_access
+
+
+def _url(rule: str, federation) -> str:
+    target = federation.student
+    values = {
+        "<int:user_id>": str(target.id),
+        "<int:membership_id>": str(target.memberships[0].id),
+        "<code>": federation.host.code,
+        "<token>": "not-a-real-token",
+    }
+    for placeholder, value in values.items():
+        rule = rule.replace(placeholder, value)
+    assert "<" not in rule, f"give test_access a value for {rule}"
+    return rule
+
+
+@pytest.mark.parametrize("identity", IDENTITIES, ids=lambda r: r.value if r else "anonymous")
+@pytest.mark.parametrize(("endpoint", "rule", "method"), ROUTES)
+def test_endpoint_answers_by_role(client, federation, endpoint, rule, method, identity):
+    if identity is not None:
+        assert log_in(client, federation.by_role(identity).email).status_code == 302
+    url = _url(rule, federation)
+    response = client.open(url, method=method)
+    allowed = _allowed(ACCESS[endpoint], identity)
+    if allowed:
+        assert response.status_code < 500
+        assert response.status_code not in (401, 403), response.get_data(as_text=True)[:2000]
+        assert "/login?next=" not in response.headers.get("Location", "")
+    elif identity is None and url.startswith("/api/"):
+        assert response.status_code == 401
+    elif identity is None:
+        assert response.status_code == 302
+        assert response.headers["Location"].startswith("/login?next=")
+    else:
+        assert response.status_code == 403
+
+
+def test_an_endpoint_without_a_decision_is_refused(app):
+    from config import TestingConfig
+
+    class Config(TestingConfig):
+        SQLALCHEMY_DATABASE_URI = "sqlite://"
+
+    bare = create_app(Config)
+
+    @bare.route("/forgotten")
+    def forgotten():
+        return "should never be seen"
+
+    response = bare.test_client().get("/forgotten")
+    assert response.status_code == 403
+    assert b"should never be seen" not in response.data
+    db.session.remove()

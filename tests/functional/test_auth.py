@@ -1,0 +1,171 @@
+"""Accounts through the real forms: register, log in and out, remember me, reset, account."""
+
+import re
+
+from sqlalchemy import select
+from werkzeug.security import check_password_hash
+
+from exchange.auth.models import Role, User
+from exchange.extensions import db
+from exchange.outbox import OutboxMessage
+from tests import builders
+from tests.functional.conftest import log_in
+
+
+def _registration(federation, **changes):
+    data = {
+        "name": "Ana Horvat",
+        "email": "Ana.Horvat@Example.org",
+        "nmo_id": federation.home.id,
+        "lc_id": federation.home_lc.id,
+        "year_of_study": 4,
+        "password": "a long enough password",
+        "password_again": "a long enough password",
+    }
+    data.update(changes)
+    return data
+
+
+def test_student_registers_and_is_logged_in(client, federation):
+    page = client.get("/register").get_data(as_text=True)
+    assert "LC Zagreb" in page and f'data-nmo="{federation.home.id}"' in page
+
+    response = client.post("/register", data=_registration(federation))
+    assert response.status_code == 302
+    user = db.session.scalar(select(User).where(User.email == "ana.horvat@example.org"))
+    assert user is not None and user.year_of_study == 4
+    assert user.password_hash.startswith("scrypt:")
+    assert check_password_hash(user.password_hash, "a long enough password")
+    (membership,) = user.memberships
+    assert (membership.role, membership.lc_id) == (Role.STUDENT, federation.home_lc.id)
+    home = client.get("/").get_data(as_text=True)
+    assert "Hello, Ana Horvat" in home and "No applications yet" in home
+
+
+def test_registration_errors_keep_what_was_typed(client, federation):
+    response = client.post("/register", data=_registration(federation, lc_id=federation.host_lc.id))
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Choose a local committee of the NMO you chose." in page
+    assert 'value="Ana Horvat"' in page
+    assert db.session.scalar(select(User).where(User.name == "Ana Horvat")) is None
+
+    response = client.post(
+        "/register", data=_registration(federation, email=federation.student.email)
+    )
+    assert "exists already" in response.get_data(as_text=True)
+
+    response = client.post(
+        "/register", data=_registration(federation, password="short", password_again="short")
+    )
+    assert "at least 10" in response.get_data(as_text=True)
+
+
+def test_login_logout_and_wrong_password(client, federation):
+    response = log_in(client, federation.student.email, "wrong password")
+    assert response.status_code == 200
+    assert "do not match an active account" in response.get_data(as_text=True)
+
+    assert log_in(client, federation.student.email).status_code == 302
+    assert client.get("/account").status_code == 200
+    assert client.post("/logout").status_code == 302
+    assert client.get("/account").headers["Location"].startswith("/login")
+
+
+def test_login_follows_next_only_within_the_site(client, federation):
+    response = client.post(
+        "/login?next=/account",
+        data={"email": federation.student.email, "password": builders.PASSWORD},
+    )
+    assert response.headers["Location"] == "/account"
+    client.post("/logout")
+    response = client.post(
+        "/login?next=https://evil.example/",
+        data={"email": federation.student.email, "password": builders.PASSWORD},
+    )
+    assert response.headers["Location"] == "/"
+
+
+def test_deactivated_account_cannot_log_in(client, federation):
+    federation.student.is_active = False
+    db.session.commit()
+    response = log_in(client, federation.student.email)
+    assert response.status_code == 200
+    assert "do not match an active account" in response.get_data(as_text=True)
+
+
+def test_remember_me_sets_a_lasting_cookie(client, federation):
+    log_in(client, federation.student.email, remember_me="y")
+    assert client.get_cookie("remember_token") is not None
+    client.post("/logout")
+    log_in(client, federation.student.email)
+    assert client.get_cookie("remember_token") is None
+
+
+def _link_in_last_mail(to: str) -> str:
+    message = db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.to_address == to)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    assert message is not None, f"no mail to {to}"
+    return re.search(r"http://localhost(/\S+)", message.body).group(1)
+
+
+def test_forgotten_password_by_emailed_link(client, federation):
+    email = federation.student.email
+    response = client.post("/forgot-password", data={"email": email})
+    assert response.status_code == 302
+    link = _link_in_last_mail(email)
+
+    assert client.get(link).status_code == 200
+    response = client.post(
+        link, data={"password": "my new password!", "password_again": "my new password!"}
+    )
+    assert response.headers["Location"] == "/login"
+    assert log_in(client, email, "my new password!").status_code == 302
+    client.post("/logout")
+
+    # The link works once: the new password makes it stale.
+    response = client.get(link)
+    assert response.headers["Location"] == "/forgot-password"
+
+
+def test_forgotten_password_for_unknown_email_says_the_same_and_sends_nothing(client, app):
+    response = client.post(
+        "/forgot-password", data={"email": "nobody@example.org"}, follow_redirects=True
+    )
+    assert "If nobody@example.org belongs to an account" in response.get_data(as_text=True)
+    assert db.session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_account_page_changes_name_and_password(client, federation, login):
+    login(federation.student)
+    response = client.post("/account", data={"name-name": "Ana H.", "name-submit_name": "1"})
+    assert response.status_code == 302
+    db.session.refresh(federation.student)
+    assert federation.student.name == "Ana H."
+
+    response = client.post(
+        "/account",
+        data={
+            "password-current_password": "not the password",
+            "password-new_password": "another long one",
+            "password-new_password_again": "another long one",
+            "password-submit_password": "1",
+        },
+    )
+    assert "The current password is not right." in response.get_data(as_text=True)
+
+    response = client.post(
+        "/account",
+        data={
+            "password-current_password": builders.PASSWORD,
+            "password-new_password": "another long one",
+            "password-new_password_again": "another long one",
+            "password-submit_password": "1",
+        },
+    )
+    assert response.status_code == 302
+    client.post("/logout")
+    assert log_in(client, federation.student.email, "another long one").status_code == 302

@@ -1,0 +1,107 @@
+"""CSRF on every form, login rate limits (in Redis where configured), safe cookies."""
+
+import os
+import re
+import uuid
+
+import pytest
+import redis
+
+from config import TestingConfig
+from exchange import create_app
+from tests.functional.conftest import log_in
+
+REDIS_URL = os.environ.get("EXCHANGE_TEST_REDIS_URL", "")
+
+
+def _app_like(app, **settings):
+    """Another app on the same test database, with some settings changed."""
+    config = type(
+        "Config",
+        (TestingConfig,),
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            **settings,
+        },
+    )
+    return create_app(config)
+
+
+def test_forms_refuse_a_post_without_csrf_token(app, federation):
+    guarded = _app_like(app, WTF_CSRF_ENABLED=True)
+    client = guarded.test_client()
+    response = log_in(client, federation.student.email)
+    assert response.status_code == 400
+    assert "form had expired" in response.get_data(as_text=True)
+
+    page = client.get("/login").get_data(as_text=True)
+    assert 'name="csrf_token"' in page
+
+
+def _forms_without_token(page: str) -> list[str]:
+    forms = re.findall(r"<form[^>]*method=\"post\".*?</form>", page, flags=re.S)
+    return [form[:80] for form in forms if not re.search(r'name="([a-z]+-)?csrf_token"', form)]
+
+
+def test_every_post_form_on_a_page_carries_a_csrf_token(app, federation):
+    guarded = _app_like(app, WTF_CSRF_ENABLED=True)
+    client = guarded.test_client()
+    for url in ("/login", "/register", "/forgot-password"):
+        assert _forms_without_token(client.get(url).get_data(as_text=True)) == [], url
+
+    login_page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+    response = log_in(client, federation.admin.email, csrf_token=token)
+    assert response.status_code == 302
+    for url in ("/", "/account", "/admin/users/new", f"/admin/users/{federation.student.id}"):
+        page = client.get(url).get_data(as_text=True)
+        assert 'method="post"' in page, url
+        assert _forms_without_token(page) == [], url
+
+
+def _hammer_login(client, email, times):
+    return [log_in(client, email, "wrong password").status_code for _ in range(times)]
+
+
+def test_login_is_rate_limited(app, federation):
+    limited = _app_like(
+        app,
+        RATELIMIT_ENABLED=True,
+        LOGIN_RATE_LIMIT="3 per minute",
+        RATELIMIT_STORAGE_URI="memory://",
+    )
+    statuses = _hammer_login(limited.test_client(), federation.student.email, 5)
+    assert statuses == [200, 200, 200, 429, 429]
+
+
+@pytest.mark.skipif(not REDIS_URL, reason="needs Redis: set EXCHANGE_TEST_REDIS_URL (CI does)")
+def test_rate_limits_are_kept_in_redis(app, federation):
+    prefix = f"exchange-test-{uuid.uuid4().hex}"
+    limited = _app_like(
+        app,
+        RATELIMIT_ENABLED=True,
+        LOGIN_RATE_LIMIT="2 per minute",
+        REDIS_URL=REDIS_URL,
+        RATELIMIT_KEY_PREFIX=prefix,
+    )
+    assert limited.config["RATELIMIT_STORAGE_URI"] == REDIS_URL
+    statuses = _hammer_login(limited.test_client(), federation.student.email, 3)
+    assert statuses == [200, 200, 429]
+    connection = redis.Redis.from_url(REDIS_URL)
+    keys = connection.keys(f"*{prefix}*")
+    assert keys, "the limiter kept no count in Redis"
+    connection.delete(*keys)
+
+
+def test_a_prefixed_form_posts_with_its_own_token(app, federation):
+    guarded = _app_like(app, WTF_CSRF_ENABLED=True)
+    client = guarded.test_client()
+    login_page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login_page).group(1)
+    log_in(client, federation.student.email, csrf_token=token)
+    account = client.get("/account").get_data(as_text=True)
+    name_token = re.search(r'name="name-csrf_token" type="hidden" value="([^"]+)"', account)
+    data = {"name-name": "Renamed", "name-submit_name": "1"}
+    assert client.post("/account", data=data).status_code == 400
+    data["name-csrf_token"] = name_token.group(1)
+    assert client.post("/account", data=data).status_code == 302
