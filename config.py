@@ -52,6 +52,10 @@ class Config:
     MAIL_PASSWORD = env("MAIL_PASSWORD")
     MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
 
+    # How many reverse proxies stand in front (their X-Forwarded-For gives the client's
+    # address, which rate limits count by). 0 when the app faces clients directly.
+    PROXY_COUNT = env_int("PROXY_COUNT", 0)
+
     PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 3600)
     UPLOAD_FOLDER = env("UPLOAD_FOLDER")  # default: <instance>/uploads
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024

@@ -88,3 +88,27 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture
+def make_app(app):
+    """Build another app on the same test database with some settings changed; its
+    connections are closed after the test."""
+    made = []
+
+    def _make(**settings):
+        config = type(
+            "Config",
+            (TestingConfig,),
+            {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], **settings},
+        )
+        other = create_app(config)
+        made.append(other)
+        return other
+
+    yield _make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            for engine in db.engines.values():
+                engine.dispose()

@@ -4,7 +4,6 @@ import pytest
 from werkzeug.exceptions import BadRequest, Unauthorized
 
 from exchange.auth.models import Role
-from exchange.extensions import db
 from tests import builders
 
 
@@ -121,20 +120,10 @@ def test_api_refuses_anonymous_with_json(app, client):
         assert view().headers["Location"] == "/login?next=/account"
 
 
-def _app_with_failing_routes(app):
-    from config import TestingConfig
-    from exchange import create_app
+def _app_with_failing_routes(make_app):
     from exchange.auth.decorators import public
 
-    config = type(
-        "Config",
-        (TestingConfig,),
-        {
-            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-            "TESTING": False,  # as in production: errors become pages
-        },
-    )
-    failing = create_app(config)
+    failing = make_app(TESTING=False)  # as in production: errors become pages
 
     @failing.route("/explode")
     @public
@@ -154,8 +143,8 @@ def _app_with_failing_routes(app):
     return failing
 
 
-def test_errors_never_show_a_traceback(app):
-    client = _app_with_failing_routes(app).test_client()
+def test_errors_never_show_a_traceback(make_app):
+    client = _app_with_failing_routes(make_app).test_client()
     response = client.get("/explode")
     page = response.get_data(as_text=True)
     assert response.status_code == 500
@@ -169,4 +158,3 @@ def test_errors_never_show_a_traceback(app):
     response = client.get("/bad")
     assert response.status_code == 400
     assert "could not be read" in response.get_data(as_text=True)
-    db.session.remove()
