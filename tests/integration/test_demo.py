@@ -1,0 +1,391 @@
+"""The demo federation: its size, its rules, and that the same seed builds the same data."""
+
+import csv
+import hashlib
+import re
+from collections import Counter, defaultdict
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
+
+from exchange.applications.models import (
+    Application,
+    ApplicationCounter,
+    Evaluation,
+    Preference,
+    StateTransition,
+)
+from exchange.applications.states import TRANSITIONS, Action, State
+from exchange.auth.models import Membership, Role, User
+from exchange.demo import (
+    DEMO_PASSWORD,
+    NMOS_CSV,
+    database_is_empty,
+    demo_logins,
+    seed_demo,
+)
+from exchange.errors import DomainError
+from exchange.extensions import db
+from exchange.organizations.models import (
+    NMO,
+    Contract,
+    ContractKind,
+    ContractSlot,
+    ExchangeConditions,
+    LocalCommittee,
+    Program,
+    Season,
+)
+from exchange.placements.models import Department, Placement, PlacementCapacity, PlacementKind
+from tests import builders
+from tests.conftest import _empty_tables
+
+APPLICATIONS = 300
+NOMINATED_OR_LATER = {
+    State.NOMINATED,
+    State.ACCEPTED,
+    State.CONFIRMED,
+    State.IN_PROGRESS,
+    State.COMPLETED,
+    State.CERTIFIED,
+}
+ACCEPTED_OR_LATER = NOMINATED_OR_LATER - {State.NOMINATED}
+CONFIRMED_OR_LATER = ACCEPTED_OR_LATER - {State.ACCEPTED}
+COMPLETED_OR_LATER = {State.COMPLETED, State.CERTIFIED}
+
+
+@pytest.fixture
+def seeded(app):
+    summary = seed_demo(applications=APPLICATIONS)
+    db.session.commit()
+    return summary
+
+
+def _digest() -> str:
+    home, host = sa.orm.aliased(NMO), sa.orm.aliased(NMO)
+    rows = db.session.execute(
+        select(
+            Application.code,
+            Application.state,
+            home.code,
+            host.code,
+            Application.exchange_month,
+            Application.starts_on,
+            Application.created_at,
+            User.email,
+        )
+        .join(home, Application.home_nmo_id == home.id)
+        .join(host, Application.host_nmo_id == host.id)
+        .join(User, Application.student_id == User.id)
+        .order_by(Application.code)
+    ).all()
+    lcs = db.session.scalars(select(LocalCommittee.name).order_by(LocalCommittee.id)).all()
+    slots = db.session.execute(
+        select(ContractSlot.contract_id, ContractSlot.month, ContractSlot.slots).order_by(
+            ContractSlot.contract_id, ContractSlot.month
+        )
+    ).all()
+    return hashlib.sha256(repr((rows, lcs, slots)).encode()).hexdigest()
+
+
+def _count(model, *where) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def _programs() -> dict[int, Program]:
+    return {program.id: program for program in db.session.scalars(select(Program))}
+
+
+def test_the_federation_has_the_size_of_the_real_one(seeded):
+    assert _count(NMO) == 130
+    assert 900 <= _count(LocalCommittee) <= 1100
+    lcs_per_nmo = db.session.execute(
+        select(LocalCommittee.nmo_id, func.count()).group_by(LocalCommittee.nmo_id)
+    ).all()
+    assert len(lcs_per_nmo) == 130
+    assert all(5 <= count <= 20 for _, count in lcs_per_nmo)
+    assert 4000 <= _count(Placement, Placement.kind == PlacementKind.DEPARTMENT) <= 6000
+    assert 2800 <= _count(Placement, Placement.kind == PlacementKind.RESEARCH_PROJECT) <= 4200
+    assert _count(PlacementCapacity) == 12 * _count(Placement)
+    assert _count(Season) == 1
+    assert _count(Application) == APPLICATIONS
+    assert "130 NMOs" in seeded
+    assert f"{APPLICATIONS} applications" in seeded
+
+
+def test_every_nmo_of_the_csv_is_there_with_a_valid_code(seeded):
+    with NMOS_CSV.open(encoding="utf-8", newline="") as file:
+        rows = list(csv.DictReader(file))
+    nmos = db.session.scalars(select(NMO)).all()
+    acronyms = {nmo.acronym for nmo in nmos}
+    assert {row["acronym"] for row in rows if row["acronym"]} <= acronyms
+    by_country = Counter(nmo.country_name for nmo in nmos)
+    assert all(by_country[row["country"]] >= 1 for row in rows)
+    assert all(nmo.name for nmo in nmos)
+    codes = [nmo.code for nmo in nmos]
+    assert len(set(codes)) == len(codes)
+    assert all(re.fullmatch(r"[A-Z0-9][A-Z0-9-]{0,23}", code) for code in codes)
+    assert "CROMSIC" in codes
+    assert {nmo.region.name for nmo in nmos} == {
+        "Africa",
+        "Americas",
+        "Asia-Pacific",
+        "Eastern Mediterranean",
+        "Europe",
+    }
+    in_score = [nmo for nmo in nmos if "SCORE" in {p.code for p in nmo.programs}]
+    assert 90 <= len(in_score) < 130
+    assert all("SCOPE" in {p.code for p in nmo.programs} for nmo in nmos)
+
+
+def test_contracts_conditions_and_officers_fit_the_programs(seeded):
+    programs = _programs()
+    nmos = db.session.scalars(select(NMO)).all()
+    taking_part = {(nmo.id, p.id) for nmo in nmos for p in nmo.programs}
+
+    contracts = db.session.scalars(select(Contract)).all()
+    per_nmo = Counter()
+    for contract in contracts:
+        assert (contract.sending_nmo_id, contract.program_id) in taking_part
+        assert (contract.host_nmo_id, contract.program_id) in taking_part
+        assert contract.total_slots >= 1
+        per_nmo[contract.sending_nmo_id] += 1
+        per_nmo[contract.host_nmo_id] += 1
+    assert 50 <= sum(per_nmo.values()) / len(nmos) <= 80
+    by_pair = {(c.program_id, c.sending_nmo_id, c.host_nmo_id): c for c in contracts}
+    for contract in contracts:
+        if contract.kind == ContractKind.BILATERAL:
+            back = by_pair[(contract.program_id, contract.host_nmo_id, contract.sending_nmo_id)]
+            assert back.kind == ContractKind.BILATERAL
+            assert {s.month: s.slots for s in back.slots} == {
+                s.month: s.slots for s in contract.slots
+            }
+    scope = next(p for p in programs.values() if p.code == "SCOPE")
+    assert sum(c.program_id == scope.id for c in contracts) > len(contracts) / 2
+
+    conditions = db.session.scalars(select(ExchangeConditions)).all()
+    assert {(ec.nmo_id, ec.program_id) for ec in conditions} == taking_part
+    assert all(8 <= ec.application_lead_weeks <= 16 for ec in conditions)
+    assert all({"cv", "motivation_letter"} <= set(ec.required_documents) for ec in conditions)
+
+    memberships = db.session.scalars(select(Membership)).all()
+    roles = Counter(m.role for m in memberships)
+    assert roles[Role.ADMIN] == 1
+    national = {(m.nmo_id, m.program_id) for m in memberships if m.role == Role.NATIONAL_OFFICER}
+    assert national == taking_part
+    local = Counter((m.lc_id, m.program_id) for m in memberships if m.role == Role.LOCAL_OFFICER)
+    lcs = db.session.scalars(select(LocalCommittee)).all()
+    expected = {(lc.id, p_id) for lc in lcs for nmo_id, p_id in taking_part if nmo_id == lc.nmo_id}
+    assert set(local) == expected
+    assert set(local.values()) == {1}
+
+
+def test_applications_obey_slots_capacities_and_cards(seeded):
+    programs = _programs()
+    season = db.session.scalar(select(Season))
+    applications = db.session.scalars(select(Application)).all()
+    assert {a.state for a in applications} == set(State)
+
+    contracts = {c.id: c for c in db.session.scalars(select(Contract))}
+    pairs = {(c.program_id, c.sending_nmo_id, c.host_nmo_id) for c in contracts.values()}
+    slots = {(s.contract_id, s.month): s.slots for s in db.session.scalars(select(ContractSlot))}
+    placements = {p.id: p for p in db.session.scalars(select(Placement))}
+    capacity = {
+        (c.placement_id, c.month): c.capacity for c in db.session.scalars(select(PlacementCapacity))
+    }
+    evaluated = set(db.session.scalars(select(Evaluation.application_id)))
+    preferences = defaultdict(list)
+    for preference in db.session.scalars(select(Preference).order_by(Preference.rank)):
+        preferences[preference.application_id].append(preference)
+
+    slot_use, place_use = Counter(), Counter()
+    for application in applications:
+        program = programs[application.program_id]
+        kind = PlacementKind.DEPARTMENT if program.code == "SCOPE" else "research_project"
+        assert application.home_nmo_id != application.host_nmo_id
+        assert (program.id, application.home_nmo_id, application.host_nmo_id) in pairs
+        assert application.months
+        ranked = preferences[application.id]
+        assert [p.rank for p in ranked] == list(range(1, len(ranked) + 1))
+        assert len(ranked) <= (4 if program.code == "SCOPE" else 3)
+        for preference in ranked:
+            assert placements[preference.placement_id].nmo_id == application.host_nmo_id
+            assert placements[preference.placement_id].kind == kind
+        if application.contract_id is not None:
+            contract = contracts[application.contract_id]
+            assert contract.program_id == program.id
+            assert contract.sending_nmo_id == application.home_nmo_id
+            assert contract.host_nmo_id == application.host_nmo_id
+            assert slots[(contract.id, application.exchange_month)] > 0
+        if application.state in NOMINATED_OR_LATER:
+            assert application.exchange_month in application.months
+            slot_use[(application.contract_id, application.exchange_month)] += 1
+        if application.state in ACCEPTED_OR_LATER:
+            placement = placements[application.placement_id]
+            assert placement.nmo_id == application.host_nmo_id
+            assert placement.kind == kind
+            assert application.placement_id in {p.placement_id for p in ranked}
+            month = application.exchange_month
+            assert capacity[(placement.id, month)] > 0
+            place_use[(placement.id, month)] += 1
+            first_day = season.month_date(month)
+            assert (application.starts_on.year, application.starts_on.month) == (
+                first_day.year,
+                first_day.month,
+            )
+            weeks = 4 if program.code == "SCOPE" else placement.weeks
+            assert application.ends_on - application.starts_on == timedelta(weeks=weeks)
+            assert application.contact_person
+        if application.state in CONFIRMED_OR_LATER:
+            assert application.arrival_at and application.arrival_transport
+        assert (application.id in evaluated) == (application.state in COMPLETED_OR_LATER)
+    assert slot_use and place_use
+    assert all(used <= slots[key] for key, used in slot_use.items())
+    assert all(used <= capacity[key] for key, used in place_use.items())
+
+
+def test_histories_follow_the_state_machine(seeded):
+    applications = {a.id: a for a in db.session.scalars(select(Application))}
+    officers = defaultdict(set)  # user id -> NMO ids they act for
+    for membership in db.session.scalars(select(Membership)):
+        if membership.role in (Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER):
+            officers[membership.user_id].add(membership.nmo_id)
+    history = defaultdict(list)
+    for row in db.session.scalars(select(StateTransition).order_by(StateTransition.id)):
+        history[row.application_id].append(row)
+
+    assert set(history) == set(applications)
+    for application_id, rows in history.items():
+        application = applications[application_id]
+        first, *steps = rows
+        assert (first.action, first.from_state, first.to_state) == ("create", None, State.DRAFT)
+        assert first.created_at == application.created_at
+        state, when = State.DRAFT, first.created_at
+        for row in steps:
+            transition = TRANSITIONS[(State(row.from_state), Action(row.action))]
+            assert row.from_state == state
+            assert row.to_state == transition.target
+            assert row.created_at > when
+            if transition.needs_reason:
+                assert row.reason
+            if row.actor_id == application.student_id:
+                assert "student" in transition.actors
+            else:
+                assert officers[row.actor_id] & {application.home_nmo_id, application.host_nmo_id}
+            state, when = row.to_state, row.created_at
+        assert state == application.state
+        assert application.updated_at == when
+
+
+def test_codes_are_well_formed_and_counters_in_step(seeded):
+    programs = _programs()
+    season = db.session.scalar(select(Season))
+    applications = db.session.scalars(select(Application)).all()
+    codes = [a.code for a in applications]
+    assert len(set(codes)) == len(codes)
+    numbers = defaultdict(list)
+    for application in applications:
+        program = programs[application.program_id]
+        assert application.code == f"{program.code_prefix}-2627-{application.number:05d}"
+        numbers[program.id].append(application.number)
+    counters = db.session.scalars(
+        select(ApplicationCounter).where(ApplicationCounter.season_id == season.id)
+    ).all()
+    assert {c.program_id: c.last_number for c in counters if c.last_number} == {
+        program_id: max(used) for program_id, used in numbers.items()
+    }
+    for used in numbers.values():
+        assert sorted(used) == list(range(1, len(used) + 1))
+
+
+def test_demo_logins_exist_with_interesting_data(seeded):
+    logins = dict(demo_logins())
+    assert set(logins) == {"admin", "national officer", "local officer", "student"}
+    users = {
+        label: db.session.scalar(select(User).where(User.email == email))
+        for label, email in logins.items()
+    }
+    for user in users.values():
+        assert user is not None
+        assert check_password_hash(user.password_hash, DEMO_PASSWORD)
+    assert len(DEMO_PASSWORD) >= 10
+    assert users["admin"].is_admin
+    neo = users["national officer"].memberships[0]
+    assert neo.role == Role.NATIONAL_OFFICER
+    assert neo.program.code == "SCOPE"
+    assert neo.nmo.acronym == "CroMSIC"
+    leo = users["local officer"].memberships[0]
+    assert (leo.role, leo.nmo_id, leo.program.code) == (Role.LOCAL_OFFICER, neo.nmo_id, "SCOPE")
+    student = users["student"].memberships[0]
+    assert (student.role, student.nmo_id) == (Role.STUDENT, neo.nmo_id)
+
+    own = db.session.scalars(
+        select(Application).where(Application.student_id == users["student"].id)
+    ).all()
+    assert len({a.state for a in own}) >= 3
+    assert all(a.home_lc_id == student.lc_id for a in own)
+    assert _count(Application, Application.home_nmo_id == neo.nmo_id) >= 5
+    assert _count(Application, Application.host_nmo_id == neo.nmo_id) >= 3
+
+
+def test_the_same_seed_builds_the_same_federation(app):
+    seed_demo(applications=APPLICATIONS, seed=7)
+    db.session.commit()
+    first = _digest()
+    _empty_tables()
+    seed_demo(applications=APPLICATIONS, seed=7)
+    db.session.commit()
+    assert _digest() == first
+    _empty_tables()
+    seed_demo(applications=APPLICATIONS, seed=8)
+    db.session.commit()
+    assert _digest() != first
+
+
+def test_seed_demo_refuses_a_database_with_nmos(app):
+    builders.nmo()
+    assert not database_is_empty()
+    with pytest.raises(DomainError):
+        seed_demo(applications=10)
+
+
+def test_seed_demo_refuses_a_malformed_season(app):
+    assert database_is_empty()
+    with pytest.raises(DomainError):
+        seed_demo(season_code="2026-27", applications=10)
+
+
+def test_rows_added_after_the_seed_get_fresh_ids(seeded):
+    """The seed writes its own ids; PostgreSQL's sequences must still hand out unused ones."""
+    croatia = db.session.scalar(select(NMO).where(NMO.code == "CROMSIC"))
+    made_nmo = builders.nmo(code="NEW-NMO")
+    made_lc = builders.lc(croatia, name="LC New")
+    student = builders.user(Role.STUDENT, lc_=made_lc)
+    made_contract = builders.contract(croatia, made_nmo)
+    department = Department(
+        nmo_id=croatia.id,
+        lc_id=made_lc.id,
+        title="Cardiology",
+        field="Cardiology",
+        city="Zagreb",
+        hospital="University Hospital Zagreb",
+    )
+    db.session.add(department)
+    scope = next(p for p in _programs().values() if p.code == "SCOPE")
+    application = Application(
+        code="P-2627-99999",
+        number=99999,
+        student_id=student.id,
+        program_id=scope.id,
+        season_id=db.session.scalar(select(Season.id)),
+        home_nmo_id=croatia.id,
+        home_lc_id=made_lc.id,
+        host_nmo_id=made_nmo.id,
+    )
+    db.session.add(application)
+    db.session.commit()
+    for made in (made_nmo, made_lc, student, made_contract, department, application):
+        assert made.id == db.session.scalar(select(func.max(type(made).id)))
