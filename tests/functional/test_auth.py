@@ -169,3 +169,13 @@ def test_account_page_changes_name_and_password(client, federation, login):
     assert response.status_code == 302
     client.post("/logout")
     assert log_in(client, federation.student.email, "another long one").status_code == 302
+
+
+def test_in_development_mail_is_written_to_the_log(make_app, federation, caplog):
+    client = make_app(MAIL_BACKEND="log").test_client()
+    with caplog.at_level("WARNING", logger="exchange.outbox"):
+        client.post("/forgot-password", data={"email": federation.student.email})
+    assert "Reset your exchange password" in caplog.text
+    assert "/reset-password/" in caplog.text
+    message = db.session.scalar(select(OutboxMessage))
+    assert message.sent_at is not None  # nothing left for an SMTP server to send
