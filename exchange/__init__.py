@@ -95,7 +95,9 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from exchange.admin.views import bp as admin_bp
     from exchange.api.views import bp as api_bp
+    from exchange.applications.views import bp as applications_bp
     from exchange.auth.views import bp as auth_bp
+    from exchange.catalogue.views import bp as catalogue_bp
     from exchange.main.views import bp as main_bp
     from exchange.organizations.views import bp as organizations_bp
 
@@ -103,6 +105,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(organizations_bp)
+    app.register_blueprint(catalogue_bp)
+    app.register_blueprint(applications_bp)
     app.register_blueprint(api_bp)
 
 

@@ -70,3 +70,22 @@ def seed_demo_command(season_code, applications, seed, if_empty):
     click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
     for role, email in demo_logins():
         click.echo(f"  {role:<18} {email}")
+
+
+@exchange_cli.command("send-mail")
+@click.option(
+    "--limit",
+    default=100,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Most messages to send in this run.",
+)
+def send_mail_command(limit):
+    """Send the messages waiting in the outbox over SMTP (run it from cron)."""
+    from exchange.outbox import deliver_pending
+
+    sent, failed = deliver_pending(limit)
+    db.session.commit()
+    click.echo(f"Sent {sent} messages; {failed} failed.")
+    if failed:
+        raise click.exceptions.Exit(1)

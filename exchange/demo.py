@@ -20,6 +20,8 @@ import pycountry
 from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
+from exchange.applications import deadlines
+from exchange.applications.documents import DOCUMENT_KINDS as DOCUMENT_LABELS
 from exchange.applications.models import (
     Application,
     ApplicationCounter,
@@ -27,6 +29,7 @@ from exchange.applications.models import (
     Preference,
     StateTransition,
 )
+from exchange.applications.services import recount_usage
 from exchange.applications.states import Action, Actor, State, next_state
 from exchange.auth.models import Membership, Role, User
 from exchange.errors import DomainError
@@ -60,16 +63,7 @@ DEMO_STUDENT_STATES = (State.ACCEPTED, State.SUBMITTED, State.DRAFT, State.WITHD
 
 TARGET_NMOS = 130
 # Documents a host NMO may require in its exchange conditions.
-DOCUMENT_KINDS = (
-    "cv",
-    "motivation_letter",
-    "language_certificate",
-    "immunization_record",
-    "proof_of_enrollment",
-    "photo",
-    "passport_copy",
-    "insurance",
-)
+DOCUMENT_KINDS = tuple(DOCUMENT_LABELS)
 
 # How applications spread over states: many in the middle of the season, fewer at its ends.
 STATE_WEIGHTS = {
@@ -1373,6 +1367,7 @@ class _DemoBuilder:
             "closing_reason": None,
             "substitute_for_id": None,
         }
+        row |= self._card_deadlines(at, month, starts_on, times)
         steps = self._steps(reached, times, home_id, host_id, program, host_lo)
         if closing is not None:
             closed_at, reason, step = self._closing(
@@ -1390,6 +1385,19 @@ class _DemoBuilder:
         if at >= PROGRESS.index(State.COMPLETED):
             planned.evaluation = self._evaluation(times[State.COMPLETED])
         return planned
+
+    def _card_deadlines(self, at: int, month, starts_on: date, times: dict) -> dict:
+        """Due dates of the CA and CC, and whether each came late, as the services set them."""
+        values = {"ca_due_on": None, "cc_due_on": None, "ca_late": False, "cc_late": False}
+        if at >= PROGRESS.index(State.NOMINATED):
+            values["ca_due_on"] = deadlines.ca_due_on(self.season.month_date(month))
+        if at >= PROGRESS.index(State.ACCEPTED):
+            values["ca_due_on"] = deadlines.ca_due_on(starts_on)
+            values["cc_due_on"] = deadlines.cc_due_on(starts_on)
+            values["ca_late"] = deadlines.came_late(times[State.ACCEPTED], values["ca_due_on"])
+        if at >= PROGRESS.index(State.CONFIRMED):
+            values["cc_late"] = deadlines.came_late(times[State.CONFIRMED], values["cc_due_on"])
+        return values
 
     def _timeline(self, reached: State, starts_on: date, ends_on: date) -> dict[State, datetime]:
         """When each step up to ``reached`` happened, counted back from the start date."""
@@ -1529,6 +1537,7 @@ class _DemoBuilder:
         _bulk_insert(Preference, preferences)
         _bulk_insert(StateTransition, transitions)
         _bulk_insert(Evaluation, evaluations)
+        recount_usage()
         self._update_counters()
         self.preference_count = len(preferences)
         self.transition_count = len(transitions)

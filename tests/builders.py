@@ -5,11 +5,13 @@ situation, including ones the services are there to prevent.
 """
 
 from datetime import date
+from decimal import Decimal
 from itertools import count
 
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from exchange.applications.models import Application
 from exchange.auth.models import Membership, Role, User
 from exchange.extensions import db
 from exchange.organizations.models import (
@@ -17,11 +19,13 @@ from exchange.organizations.models import (
     Contract,
     ContractKind,
     ContractSlot,
+    ExchangeConditions,
     LocalCommittee,
     Program,
     Region,
     Season,
 )
+from exchange.placements.models import Department, PlacementCapacity
 
 PASSWORD = "correct horse battery"
 # Hashing is slow on purpose; every test user shares one hash of PASSWORD.
@@ -125,6 +129,89 @@ def contract(
         kind=kind,
         slots=[ContractSlot(month=m, slots=n) for m, n in (slots or {7: 2, 8: 1}).items()],
     )
+    db.session.add(made)
+    db.session.flush()
+    return made
+
+
+def exchange_conditions(
+    host: NMO,
+    program_code: str = "SCOPE",
+    season_code: str = "2026/27",
+    required_documents: tuple[str, ...] = ("cv",),
+    months_not_hosted: tuple[int, ...] = (),
+    lead_weeks: int = 8,
+) -> ExchangeConditions:
+    made = ExchangeConditions(
+        nmo=host,
+        program=program(program_code),
+        season=season(season_code),
+        fee_amount=Decimal("0"),
+        min_study_year=3,
+        max_study_year=6,
+        languages=["English"],
+        required_documents=list(required_documents),
+        accommodation="Student dormitory",
+        meals="Lunch at the hospital",
+        months_not_hosted=list(months_not_hosted),
+        application_lead_weeks=lead_weeks,
+        cancellation_policy="Tell us 8 weeks ahead.",
+    )
+    db.session.add(made)
+    db.session.flush()
+    return made
+
+
+def department(
+    of_lc: LocalCommittee,
+    title: str = "Cardiology",
+    capacity: dict[int, int] | None = None,
+    season_code: str = "2026/27",
+) -> Department:
+    made = Department(
+        nmo_id=of_lc.nmo_id,
+        lc=of_lc,
+        title=title,
+        field=title,
+        city=of_lc.city,
+        hospital=f"University Hospital {of_lc.city}",
+        languages=["English"],
+    )
+    made.capacities = [
+        PlacementCapacity(season=season(season_code), month=m, capacity=n)
+        for m, n in (capacity or {7: 2, 8: 2}).items()
+    ]
+    db.session.add(made)
+    db.session.flush()
+    return made
+
+
+def application(
+    student: User,
+    host: NMO,
+    program_code: str = "SCOPE",
+    season_code: str = "2026/27",
+    **columns,
+) -> Application:
+    """A draft application written straight to the table (services are what tests test)."""
+    membership = student.student_membership
+    chosen_program, chosen_season = program(program_code), season(season_code)
+    number = next(_numbers)
+    made = Application(
+        code=f"{chosen_program.code_prefix}-{chosen_season.short_code}-{number:05d}",
+        number=number,
+        student=student,
+        program=chosen_program,
+        season=chosen_season,
+        home_nmo_id=membership.nmo_id,
+        home_lc_id=membership.lc_id,
+        host_nmo_id=host.id,
+        study_year=4,
+        months=[7, 8],
+        languages=["English"],
+    )
+    for name, value in columns.items():
+        setattr(made, name, value)
     db.session.add(made)
     db.session.flush()
     return made

@@ -14,6 +14,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import (
+    false as sa_false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.applications.states import State
@@ -87,6 +90,12 @@ class Application(TimestampMixin, db.Model):
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), index=True)
     exchange_month: Mapped[int | None]
     nominated_at: Mapped[datetime | None]
+    # Card deadlines (domain.md): the CA 8 weeks, the CC 4 weeks before the start. Stored,
+    # with whether each card came late, so that reports count late cards with plain SQL.
+    ca_due_on: Mapped[date | None]
+    cc_due_on: Mapped[date | None]
+    ca_late: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    cc_late: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
 
     # Card of acceptance (CA)
     placement_id: Mapped[int | None] = mapped_column(ForeignKey("placements.id"), index=True)
@@ -141,13 +150,14 @@ class Application(TimestampMixin, db.Model):
         ),
         CheckConstraint(
             f"state NOT IN {_states_sql(*_NOMINATED_OR_LATER)} OR (contract_id IS NOT NULL"
-            " AND exchange_month BETWEEN 1 AND 12 AND nominated_at IS NOT NULL)",
+            " AND exchange_month BETWEEN 1 AND 12 AND nominated_at IS NOT NULL"
+            " AND ca_due_on IS NOT NULL)",
             name="nominated_has_slot",
         ),
         CheckConstraint(
             f"state NOT IN {_states_sql(*_ACCEPTED_OR_LATER)} OR (placement_id IS NOT NULL"
             " AND starts_on IS NOT NULL AND ends_on > starts_on AND contact_person IS NOT NULL"
-            " AND accepted_at IS NOT NULL)",
+            " AND accepted_at IS NOT NULL AND cc_due_on IS NOT NULL)",
             name="accepted_has_card_of_acceptance",
         ),
         CheckConstraint(
@@ -175,6 +185,7 @@ class Application(TimestampMixin, db.Model):
         Index("ix_applications_season_program_state", "season_id", "program_id", "state"),
         Index("ix_applications_home_nmo_state", "home_nmo_id", "state"),
         Index("ix_applications_host_nmo_state", "host_nmo_id", "state"),
+        Index("ix_applications_ca_due_on", "ca_due_on"),
     )
 
     def __str__(self) -> str:

@@ -68,12 +68,31 @@ def actors_for(user, application) -> frozenset[Actor]:
             continue
         if m.lc_id == application.home_lc_id:
             actors.add(Actor.HOME_LOCAL_OFFICER)
-        placement = application.placement
-        if placement is not None and m.lc_id == placement.lc_id:
+        if m.lc_id in _host_lc_ids(application):
             actors.add(Actor.HOST_LOCAL_OFFICER)
     return frozenset(actors)
+
+
+def _host_lc_ids(application) -> set[int]:
+    """The host LCs concerned: the placement's once placed; before, those of the ranked
+    placements, whose local officers may accept the student into one of theirs."""
+    if application.placement is not None:
+        return {application.placement.lc_id}
+    if application.host_nmo_id is None or application.contract_id is None:
+        return set()  # not nominated yet: nothing for the host to see
+    return {preference.placement.lc_id for preference in application.preferences}
 
 
 def can_view_application(user, application) -> bool:
     """The student, the officers concerned on both sides, and admins."""
     return bool(actors_for(user, application))
+
+
+def can_place_in(user, placement, program_id: int) -> bool:
+    """Accepting a student into a placement: its LC's local officers and its NMO's."""
+    return can_manage_lc(user, placement.nmo_id, placement.lc_id, program_id)
+
+
+def can_choose_substitute(user, application) -> bool:
+    """The home national officer gives a cancelled exchange's slot to a substitute."""
+    return can_manage_nmo(user, application.home_nmo_id, application.program_id)

@@ -210,6 +210,9 @@ class ContractSlot(db.Model):
     contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"))
     month: Mapped[int]
     slots: Mapped[int]
+    # Nominations holding a slot of this month. Kept by the services with one atomic
+    # UPDATE each; the CHECK makes an overbooked month impossible, whatever path writes.
+    used: Mapped[int] = mapped_column(default=0, server_default="0")
 
     contract: Mapped[Contract] = relationship(back_populates="slots")
 
@@ -217,6 +220,7 @@ class ContractSlot(db.Model):
         UniqueConstraint("contract_id", "month"),
         CheckConstraint("month BETWEEN 1 AND 12", name="month_of_year"),
         CheckConstraint("slots >= 0", name="slots_not_negative"),
+        CheckConstraint("used >= 0 AND used <= slots", name="used_within_slots"),
     )
 
 

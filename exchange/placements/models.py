@@ -135,6 +135,9 @@ class PlacementCapacity(db.Model):
     season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id"))
     month: Mapped[int]
     capacity: Mapped[int]
+    # Accepted students holding a place this month: the database refuses more than capacity,
+    # also when two officers accept at the same moment (see applications.services).
+    used: Mapped[int] = mapped_column(default=0, server_default="0")
 
     placement: Mapped[Placement] = relationship(back_populates="capacities")
     season: Mapped[Season] = relationship()
@@ -143,4 +146,5 @@ class PlacementCapacity(db.Model):
         UniqueConstraint("placement_id", "season_id", "month"),
         CheckConstraint("month BETWEEN 1 AND 12", name="month_of_year"),
         CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint("used >= 0 AND used <= capacity", name="used_within_capacity"),
     )

@@ -60,3 +60,7 @@ def login(client):
         return client
 
     return _login
+
+
+# The application cycle's world and a date before the season, for every functional test.
+from tests.functional.steps import spring, world  # noqa: E402, F401

@@ -9,11 +9,15 @@ import pytest
 from exchange import create_app
 from exchange.auth.models import Role
 from exchange.extensions import db
+from tests import builders
 from tests.functional.conftest import log_in
 
 ANYONE = "anyone"
 LOGGED_IN = "logged in"
 ADMIN = frozenset({Role.ADMIN})
+STUDENT = frozenset({Role.STUDENT})
+NATIONAL_OFFICER = frozenset({Role.NATIONAL_OFFICER})
+OFFICERS = frozenset({Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER})
 
 ACCESS = {
     "main.index": ANYONE,
@@ -31,6 +35,29 @@ ACCESS = {
     "admin.user": ADMIN,
     "admin.remove_role": ADMIN,
     "admin.set_active": ADMIN,
+    "catalogue.index": LOGGED_IN,
+    "catalogue.host": LOGGED_IN,
+    "applications.index": LOGGED_IN,
+    "applications.show": LOGGED_IN,
+    "applications.download_document": LOGGED_IN,
+    "applications.card_of_acceptance": LOGGED_IN,
+    "applications.card_of_acceptance_download": LOGGED_IN,
+    "applications.certificate_download": LOGGED_IN,
+    "applications.new": STUDENT,
+    "applications.edit": STUDENT,
+    "applications.upload_document": STUDENT,
+    "applications.remove_document": STUDENT,
+    "applications.submit": STUDENT,
+    "applications.confirm": STUDENT,
+    "applications.evaluate": STUDENT,
+    "applications.withdraw": STUDENT,
+    "applications.nominate": NATIONAL_OFFICER,
+    "applications.substitute": NATIONAL_OFFICER,
+    "applications.accept": OFFICERS,
+    "applications.mark_arrived": OFFICERS,
+    "applications.certify": OFFICERS,
+    "applications.reject": OFFICERS,
+    "applications.cancel": OFFICERS | ADMIN,
 }
 # Files served by extensions: public by nature.
 FILE_ENDPOINTS = {"static", "bootstrap.static"}
@@ -71,12 +98,19 @@ def _allowed(rule_access, role) -> bool:
     return rule_access == LOGGED_IN or role in rule_access
 
 
-def _url(rule: str, federation) -> str:
+def _url(endpoint: str, rule: str, federation) -> str:
     target = federation.student
+    application = builders.application(target, federation.host)
+    db.session.commit()
     values = {
         "<int:user_id>": str(target.id),
         "<int:membership_id>": str(target.memberships[0].id),
-        "<code>": federation.host.code,
+        "<code>": application.code
+        if endpoint.startswith("applications.")
+        else federation.host.code,
+        "<nmo_code>": federation.host.code,
+        "<program_code>": "SCOPE",
+        "<int:document_id>": "1",
         "<token>": "not-a-real-token",
     }
     for placeholder, value in values.items():
@@ -90,7 +124,7 @@ def _url(rule: str, federation) -> str:
 def test_endpoint_answers_by_role(client, federation, endpoint, rule, method, identity):
     if identity is not None:
         assert log_in(client, federation.by_role(identity).email).status_code == 302
-    url = _url(rule, federation)
+    url = _url(endpoint, rule, federation)
     response = client.open(url, method=method)
     allowed = _allowed(ACCESS[endpoint], identity)
     if allowed:

@@ -71,6 +71,13 @@ def test_database_refuses_broken_invariants(app):
             PlacementCapacity(placement=department, season=season, month=7, capacity=-1)
         )
     )
+    # More students placed, or nominated, than a month has room for.
+    _refused(
+        lambda: db.session.add(
+            PlacementCapacity(placement=department, season=season, month=8, capacity=1, used=2)
+        )
+    )
+    _refused(lambda: db.session.add(ContractSlot(contract=contract, month=9, slots=1, used=2)))
     # A department without a hospital, and a placement in an LC of another NMO.
     _refused(lambda: db.session.add(Department(nmo=nmo, lc=lc, title="X", field="X", city="Z")))
     _refused(
@@ -127,6 +134,7 @@ def test_database_refuses_broken_invariants(app):
             contract=contract,
             exchange_month=7,
             nominated_at=now,
+            ca_due_on=date(2026, 5, 6),
         )
     )
     db.session.flush()  # the same row with what its state needs is taken

@@ -46,9 +46,13 @@ APPLICATION = Obj(
     home_nmo_id=HOME,
     home_lc_id=HOME_LC,
     host_nmo_id=HOST,
+    contract_id=1,
     placement=Obj(lc_id=HOST_LC),
+    preferences=[Obj(placement=Obj(lc_id=OTHER_LC))],
 )
+# Nominated, not placed: the host LCs are those of the ranked placements.
 UNPLACED = Obj(**{**vars(APPLICATION), "placement": None})
+NOT_NOMINATED = Obj(**{**vars(UNPLACED), "contract_id": None})
 
 
 @pytest.mark.parametrize(
@@ -63,8 +67,10 @@ UNPLACED = Obj(**{**vars(APPLICATION), "placement": None})
         (HOST_NEO, APPLICATION, {Actor.HOST_NATIONAL_OFFICER}),
         (HOME_LEO, APPLICATION, {Actor.HOME_LOCAL_OFFICER}),
         (HOST_LEO, APPLICATION, {Actor.HOST_LOCAL_OFFICER}),
-        (HOST_LEO, UNPLACED, set()),  # not yet placed in their LC
-        (OTHER_LEO, APPLICATION, set()),
+        (HOST_LEO, UNPLACED, set()),  # ranked no placement of their LC
+        (OTHER_LEO, UNPLACED, {Actor.HOST_LOCAL_OFFICER}),  # ranked one of theirs
+        (OTHER_LEO, NOT_NOMINATED, set()),  # the host sees nothing before nomination
+        (OTHER_LEO, APPLICATION, set()),  # placed in another LC
         (STRANGER_NEO, APPLICATION, set()),
     ],
 )

@@ -1,0 +1,61 @@
+"""Card deadlines, pure: the CA is due 8 weeks and the CC 4 weeks before the start.
+
+A card that came after its due date is late; a card not yet issued whose due date has
+passed is overdue. Both count as late cards on lists and in reports.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from exchange.applications.states import State
+
+CA_WEEKS_BEFORE_START = 8
+CC_WEEKS_BEFORE_START = 4
+
+
+def ca_due_on(start: date) -> date:
+    return start - timedelta(weeks=CA_WEEKS_BEFORE_START)
+
+
+def cc_due_on(start: date) -> date:
+    return start - timedelta(weeks=CC_WEEKS_BEFORE_START)
+
+
+def came_late(issued_at: datetime, due_on: date) -> bool:
+    return issued_at.date() > due_on
+
+
+@dataclass(frozen=True)
+class LateCard:
+    card: str  # "CA" or "CC"
+    due_on: date
+    issued: bool  # True: issued late; False: not issued, and overdue
+
+    @property
+    def label(self) -> str:
+        if self.issued:
+            return f"Late {self.card}"
+        return f"{self.card} overdue"
+
+    @property
+    def explanation(self) -> str:
+        due = f"{self.due_on.day} {self.due_on:%B %Y}"
+        if self.issued:
+            return f"The {self.card} came after its due date, {due}."
+        return f"The {self.card} was due by {due} and is not in yet."
+
+
+def late_cards(application, today: date) -> list[LateCard]:
+    """The late or overdue cards of an application that is still on its way."""
+    found = []
+    if application.ca_due_on is not None:
+        if application.ca_late:
+            found.append(LateCard("CA", application.ca_due_on, issued=True))
+        elif application.state == State.NOMINATED and today > application.ca_due_on:
+            found.append(LateCard("CA", application.ca_due_on, issued=False))
+    if application.cc_due_on is not None:
+        if application.cc_late:
+            found.append(LateCard("CC", application.cc_due_on, issued=True))
+        elif application.state == State.ACCEPTED and today > application.cc_due_on:
+            found.append(LateCard("CC", application.cc_due_on, issued=False))
+    return found

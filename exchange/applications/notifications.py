@@ -1,0 +1,79 @@
+"""Who hears of a transition: each action puts a mail in the outbox for the people it
+concerns (the student, the officers of either side), never for the one who acted."""
+
+from flask import url_for
+from sqlalchemy import select
+
+from exchange.applications.states import Action
+from exchange.auth.models import Membership, Role, User
+from exchange.extensions import db
+from exchange.outbox import queue_email
+
+STUDENT = "student"
+HOME_NATIONAL = "home national officers"
+HOST_NATIONAL = "host national officers"
+HOST_LOCAL = "host local officers"
+
+# action: (who is told, what the subject says)
+NOTICES = {
+    Action.SUBMIT: ((HOME_NATIONAL,), "{code}: submitted, waiting for a nomination"),
+    Action.NOMINATE: ((STUDENT, HOST_NATIONAL), "{code}: nominated to {host}"),
+    Action.REJECT: ((STUDENT, HOME_NATIONAL), "{code}: rejected"),
+    Action.ACCEPT: ((STUDENT, HOME_NATIONAL), "{code}: accepted, the card of acceptance is issued"),
+    Action.CONFIRM: ((HOST_NATIONAL, HOST_LOCAL), "{code}: the card of confirmation is in"),
+    Action.MARK_ARRIVED: ((HOME_NATIONAL,), "{code}: the student has arrived"),
+    Action.SUBMIT_EVALUATION: (
+        (HOST_LOCAL,),
+        "{code}: evaluation in, ready for the certificate",
+    ),
+    Action.CERTIFY: ((STUDENT,), "{code}: your certificate is issued"),
+    Action.WITHDRAW: ((HOME_NATIONAL, HOST_NATIONAL), "{code}: withdrawn by the student"),
+    Action.CANCEL: ((STUDENT, HOME_NATIONAL, HOST_NATIONAL), "{code}: cancelled"),
+}
+
+
+def officers_of(nmo_id: int, program_id: int, role: Role, lc_id: int | None = None) -> list[User]:
+    """The active officers of an NMO (or of one of its LCs) for a program."""
+    conditions = [
+        Membership.role == role,
+        Membership.nmo_id == nmo_id,
+        Membership.program_id == program_id,
+        User.is_active,
+    ]
+    if lc_id is not None:
+        conditions.append(Membership.lc_id == lc_id)
+    return list(db.session.scalars(select(User).join(Membership).where(*conditions)))
+
+
+def _recipients(application, group: str) -> list[User]:
+    program_id = application.program_id
+    if group == STUDENT:
+        return [application.student]
+    if group == HOME_NATIONAL:
+        return officers_of(application.home_nmo_id, program_id, Role.NATIONAL_OFFICER)
+    if group == HOST_NATIONAL:
+        return officers_of(application.host_nmo_id, program_id, Role.NATIONAL_OFFICER)
+    if application.placement is None:
+        return []
+    return officers_of(
+        application.host_nmo_id, program_id, Role.LOCAL_OFFICER, application.placement.lc_id
+    )
+
+
+def notify(application, action: Action, actor: User, reason: str | None) -> None:
+    groups, subject = NOTICES[action]
+    subject = subject.format(code=application.code, host=application.host_nmo.acronym)
+    link = url_for("applications.show", code=application.code, _external=True)
+    told = {actor.id}
+    for group in groups:
+        for person in _recipients(application, group):
+            if person.id in told:
+                continue
+            told.add(person.id)
+            body = (
+                f"Hello {person.name},\n\n{subject}.\n"
+                f"Student: {application.student.name}. State: {application.state.label}.\n"
+                + (f"Reason: {reason}\n" if reason else "")
+                + f"\nSee the application: {link}\n"
+            )
+            queue_email(person.email, subject, body)

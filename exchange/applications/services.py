@@ -1,0 +1,616 @@
+"""The application cycle: each function takes the acting user, checks what the domain
+asks, moves the state through the state machine, records the history, queues the mail
+that concerns someone, and flushes. None commits: the request (or command) does.
+"""
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, extract, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from exchange.applications import deadlines
+from exchange.applications.documents import DOCUMENT_KINDS
+from exchange.applications.models import (
+    MAX_PREFERENCES,
+    Application,
+    ApplicationCounter,
+    Evaluation,
+    Preference,
+    StateTransition,
+)
+from exchange.applications.notifications import notify
+from exchange.applications.states import Action, State, next_state
+from exchange.auth.models import User
+from exchange.auth.permissions import actors_for, can_choose_substitute, can_place_in
+from exchange.database import utcnow
+from exchange.errors import CapacityExceeded, DomainError, NotAllowed
+from exchange.extensions import db
+from exchange.organizations.models import (
+    NMO,
+    Contract,
+    ContractSlot,
+    ExchangeConditions,
+    Program,
+    Season,
+    month_name,
+)
+from exchange.placements.models import PLACEMENT_KIND_OF_PROGRAM, Placement, PlacementCapacity
+
+# States in which an application holds its contract slot, and its place in a placement.
+HOLDS_CONTRACT_SLOT = (
+    State.NOMINATED,
+    State.ACCEPTED,
+    State.CONFIRMED,
+    State.IN_PROGRESS,
+    State.COMPLETED,
+    State.CERTIFIED,
+)
+HOLDS_PLACE = HOLDS_CONTRACT_SLOT[1:]
+MAX_SCORE_PREFERENCES = 3
+
+
+def max_preferences(program: Program) -> int:
+    """SCOPE students rank up to 4 departments, SCORE students up to 3 projects."""
+    return MAX_PREFERENCES if program.code == "SCOPE" else MAX_SCORE_PREFERENCES
+
+
+# The history
+
+
+def _move(
+    application: Application,
+    action: Action,
+    actor: User,
+    reason: str | None = None,
+    **columns,
+) -> None:
+    """Take ``action`` if the state machine lets ``actor`` take it: set the ``columns``
+    that the new state needs together with the state (the table's CHECKs want both at
+    once), record the step, and tell whom it concerns."""
+    source = application.state
+    target = next_state(source, action, actors_for(actor, application), reason)
+    for name, value in columns.items():
+        setattr(application, name, value)
+    application.state = target
+    application.updated_at = utcnow()
+    db.session.add(
+        StateTransition(
+            application=application,
+            action=action.value,
+            from_state=source,
+            to_state=target,
+            actor_id=actor.id,
+            reason=reason.strip() if reason else None,
+        )
+    )
+    notify(application, action, actor, reason)
+
+
+# Capacity: one atomic UPDATE per change. On PostgreSQL the second of two concurrent
+# UPDATEs of a row waits for the first to commit and then re-checks its WHERE against the
+# new row, so two officers can never both take the last place; the CHECK constraints on
+# ``used`` refuse any other path that would overbook.
+
+
+def _take(model, row_filter, limit_column, refusal: str) -> None:
+    taken = db.session.execute(
+        update(model)
+        .where(row_filter, model.used < limit_column)
+        .values(used=model.used + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:
+        raise CapacityExceeded(refusal)
+
+
+def _release(model, row_filter) -> None:
+    db.session.execute(
+        update(model)
+        .where(row_filter, model.used > 0)
+        .values(used=model.used - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _contract_slot_filter(application: Application):
+    return and_(
+        ContractSlot.contract_id == application.contract_id,
+        ContractSlot.month == application.exchange_month,
+    )
+
+
+def _place_filter(application: Application):
+    return and_(
+        PlacementCapacity.placement_id == application.placement_id,
+        PlacementCapacity.season_id == application.season_id,
+        PlacementCapacity.month == application.starts_on.month,
+    )
+
+
+def _release_holdings(application: Application, held_in: State) -> None:
+    """A closed application gives back what it held in state ``held_in``."""
+    if held_in in HOLDS_PLACE:
+        _release(PlacementCapacity, _place_filter(application))
+    if held_in in HOLDS_CONTRACT_SLOT:
+        _release(ContractSlot, _contract_slot_filter(application))
+
+
+def recount_usage() -> None:
+    """Set every ``used`` count from the applications that hold slots and places.
+
+    The services keep the counts in step one change at a time; this puts them right in
+    one go after a bulk load (the demo seeder) or a repair.
+    """
+    holding_slot = (
+        select(func.count())
+        .where(
+            Application.contract_id == ContractSlot.contract_id,
+            Application.exchange_month == ContractSlot.month,
+            Application.state.in_(HOLDS_CONTRACT_SLOT),
+        )
+        .scalar_subquery()
+    )
+    db.session.execute(update(ContractSlot).values(used=holding_slot))
+    holding_place = (
+        select(func.count())
+        .where(
+            Application.placement_id == PlacementCapacity.placement_id,
+            Application.season_id == PlacementCapacity.season_id,
+            extract("month", Application.starts_on) == PlacementCapacity.month,
+            Application.state.in_(HOLDS_PLACE),
+        )
+        .scalar_subquery()
+    )
+    db.session.execute(update(PlacementCapacity).values(used=holding_place))
+
+
+# Look-ups
+
+
+def exchange_conditions_for(application: Application) -> ExchangeConditions | None:
+    return db.session.scalar(
+        select(ExchangeConditions).where(
+            ExchangeConditions.nmo_id == application.host_nmo_id,
+            ExchangeConditions.program_id == application.program_id,
+            ExchangeConditions.season_id == application.season_id,
+        )
+    )
+
+
+def contract_for(home_nmo_id: int, host_nmo_id: int, program_id: int, season_id: int):
+    return db.session.scalar(
+        select(Contract).where(
+            Contract.sending_nmo_id == home_nmo_id,
+            Contract.host_nmo_id == host_nmo_id,
+            Contract.program_id == program_id,
+            Contract.season_id == season_id,
+        )
+    )
+
+
+def _next_number(program: Program, season: Season) -> int:
+    """The next running number for the program and season, safe under concurrency."""
+    counter_filter = and_(
+        ApplicationCounter.program_id == program.id, ApplicationCounter.season_id == season.id
+    )
+    for _ in range(2):
+        number = db.session.execute(
+            update(ApplicationCounter)
+            .where(counter_filter)
+            .values(last_number=ApplicationCounter.last_number + 1)
+            .returning(ApplicationCounter.last_number)
+            .execution_options(synchronize_session=False)
+        ).scalar()
+        if number is not None:
+            return number
+        try:
+            with db.session.begin_nested():
+                db.session.add(
+                    ApplicationCounter(program_id=program.id, season_id=season.id, last_number=1)
+                )
+            return 1
+        except IntegrityError:
+            continue  # another request made the counter first: take the next number
+    raise DomainError("Could not number the application; please try again.")
+
+
+# The student's part
+
+
+def create_application(
+    student: User, program: Program, season: Season, host_nmo: NMO
+) -> Application:
+    """A draft application of ``student`` to ``host_nmo``."""
+    membership = student.student_membership
+    if membership is None:
+        raise NotAllowed("Only students apply for exchanges.")
+    home_nmo = membership.nmo
+    if host_nmo.id == home_nmo.id:
+        raise DomainError("An exchange goes abroad: choose a host NMO other than your own.")
+    if program not in host_nmo.programs:
+        raise DomainError(f"{host_nmo.acronym} does not host {program.code} exchanges.")
+    if contract_for(home_nmo.id, host_nmo.id, program.id, season.id) is None:
+        raise DomainError(
+            f"{home_nmo.acronym} has no {program.code} contract with {host_nmo.acronym} for "
+            f"{season.code}, so no student can be nominated there. Choose another host."
+        )
+    open_one = db.session.scalar(
+        select(Application).where(
+            Application.student_id == student.id,
+            Application.program_id == program.id,
+            Application.season_id == season.id,
+            Application.state.not_in([State.REJECTED, State.WITHDRAWN, State.CANCELLED]),
+        )
+    )
+    if open_one is not None:
+        raise DomainError(
+            f"You have application {open_one.code} for {program.code} {season.code} already; "
+            "withdraw it first to apply elsewhere."
+        )
+    number = _next_number(program, season)
+    application = Application(
+        code=f"{program.code_prefix}-{season.short_code}-{number:05d}",
+        number=number,
+        student=student,
+        program=program,
+        season=season,
+        home_nmo_id=home_nmo.id,
+        home_lc_id=membership.lc_id,
+        host_nmo_id=host_nmo.id,
+        study_year=student.year_of_study,
+        state=State.DRAFT,
+    )
+    db.session.add(application)
+    db.session.add(
+        StateTransition(
+            application=application, action="create", to_state=State.DRAFT, actor_id=student.id
+        )
+    )
+    db.session.flush()
+    return application
+
+
+def _only_the_student_on_a_draft(student: User, application: Application) -> None:
+    if application.student_id != student.id:
+        raise NotAllowed("Only the student changes their application.")
+    if application.state != State.DRAFT:
+        raise DomainError("The application is submitted; it cannot be changed any more.")
+
+
+def update_draft(
+    student: User,
+    application: Application,
+    months: list[int],
+    study_year: int | None,
+    languages: list[str],
+    motivation: str,
+    placement_ids: list[int],
+) -> None:
+    """Save the application form; ``placement_ids`` are the ranked preferences, best first."""
+    _only_the_student_on_a_draft(student, application)
+    months = sorted(set(months))
+    if any(not 1 <= month <= 12 for month in months):
+        raise DomainError("Choose months from the list.")
+    conditions = exchange_conditions_for(application)
+    not_hosted = set(conditions.months_not_hosted) if conditions else set()
+    refused = [month_name(m) for m in months if m in not_hosted]
+    if refused:
+        raise DomainError(f"{application.host_nmo.acronym} does not host in {', '.join(refused)}.")
+    ranked = [placement_id for placement_id in placement_ids if placement_id]
+    if len(set(ranked)) != len(ranked):
+        raise DomainError("Each choice must be a different placement.")
+    limit = max_preferences(application.program)
+    if len(ranked) > limit:
+        raise DomainError(f"Rank at most {limit} {application.program.placement_noun}s.")
+    placements = {
+        p.id: p for p in db.session.scalars(select(Placement).where(Placement.id.in_(ranked)))
+    }
+    kind = PLACEMENT_KIND_OF_PROGRAM[application.program.code]
+    for placement_id in ranked:
+        placement = placements.get(placement_id)
+        if (
+            placement is None
+            or placement.nmo_id != application.host_nmo_id
+            or placement.kind != kind
+            or not placement.is_open
+        ):
+            raise DomainError(
+                f"Choose open {application.program.placement_noun}s of "
+                f"{application.host_nmo.acronym}."
+            )
+    application.months = months
+    application.study_year = study_year
+    application.languages = [language.strip() for language in languages if language.strip()]
+    application.motivation = motivation.strip()
+    application.preferences.clear()
+    db.session.flush()  # the old ranks go before the new ones take their numbers
+    for rank, placement_id in enumerate(ranked, start=1):
+        application.preferences.append(Preference(rank=rank, placement_id=placement_id))
+    application.updated_at = utcnow()
+    db.session.flush()
+
+
+def application_deadline(conditions: ExchangeConditions, season: Season, month: int) -> date:
+    """The last day to submit for an exchange starting in ``month``."""
+    return season.month_date(month) - timedelta(weeks=conditions.application_lead_weeks)
+
+
+def missing_for_submission(application: Application, today: date) -> list[str]:
+    """What stops the application from being submitted, in words; empty when nothing does."""
+    conditions = exchange_conditions_for(application)
+    if conditions is None:
+        return [f"{application.host_nmo.acronym} has not published its exchange conditions yet."]
+    missing = []
+    noun = application.program.placement_noun
+    if not application.preferences:
+        missing.append(f"Rank at least one {noun}.")
+    if not application.months:
+        missing.append("Choose the months you can go.")
+    if application.study_year is None:
+        missing.append("Give your year of study.")
+    elif not conditions.min_study_year <= application.study_year <= conditions.max_study_year:
+        missing.append(
+            f"{application.host_nmo.acronym} takes students in years "
+            f"{conditions.min_study_year} to {conditions.max_study_year} of study."
+        )
+    if not application.languages:
+        missing.append("List the languages you speak.")
+    attached = {document.kind for document in application.documents}
+    for kind in conditions.required_documents:
+        if kind not in attached:
+            missing.append(f"Attach your {DOCUMENT_KINDS.get(kind, kind).lower()}.")
+    late_months = [
+        (month, application_deadline(conditions, application.season, month))
+        for month in application.months
+        if today > application_deadline(conditions, application.season, month)
+    ]
+    for month, deadline in late_months:
+        missing.append(
+            f"The deadline for {month_name(month)} was {deadline.day} {deadline:%B %Y}; "
+            "remove that month."
+        )
+    return missing
+
+
+def submit_application(student: User, application: Application, today: date) -> None:
+    if application.student_id != student.id:
+        raise NotAllowed("Only the student submits their application.")
+    missing = missing_for_submission(application, today)
+    if missing:
+        raise DomainError("The application cannot be submitted yet: " + " ".join(missing))
+    _move(application, Action.SUBMIT, student, submitted_at=utcnow())
+    db.session.flush()
+
+
+def withdraw_application(student: User, application: Application, reason: str) -> None:
+    held_in = application.state
+    _move(application, Action.WITHDRAW, student, reason, **_closing(reason))
+    _release_holdings(application, held_in)
+    db.session.flush()
+
+
+def _closing(reason: str | None) -> dict:
+    """The columns of a rejected, withdrawn or cancelled application."""
+    return {"closed_at": utcnow(), "closing_reason": (reason or "").strip()}
+
+
+def confirm_application(
+    student: User, application: Application, arrival_at: datetime, transport: str
+) -> None:
+    """The card of confirmation (CC): when and how the student arrives."""
+    earliest = application.starts_on - timedelta(days=14) if application.starts_on else None
+    if earliest and not earliest <= arrival_at.date() <= application.ends_on:
+        raise DomainError(
+            "Give an arrival between two weeks before the start and the end of the exchange."
+        )
+    if not transport.strip():
+        raise DomainError("Say how you travel.")
+    confirmed_at = utcnow()
+    _move(
+        application,
+        Action.CONFIRM,
+        student,
+        arrival_at=arrival_at,
+        arrival_transport=transport.strip(),
+        confirmed_at=confirmed_at,
+        cc_late=deadlines.came_late(confirmed_at, application.cc_due_on),
+    )
+    db.session.flush()
+
+
+def submit_evaluation(
+    student: User,
+    application: Application,
+    overall: int,
+    placement: int,
+    supervision: int,
+    accommodation: int,
+    comments: str,
+) -> None:
+    """The evaluation form (EF): required for the certificate."""
+    ratings = (overall, placement, supervision, accommodation)
+    if any(not 1 <= rating <= 5 for rating in ratings):
+        raise DomainError("Rate each part from 1 to 5.")
+    _move(application, Action.SUBMIT_EVALUATION, student, completed_at=utcnow())
+    db.session.add(
+        Evaluation(
+            application=application,
+            overall_rating=overall,
+            placement_rating=placement,
+            supervision_rating=supervision,
+            accommodation_rating=accommodation,
+            comments=comments.strip(),
+        )
+    )
+    db.session.flush()
+
+
+# The officers' part
+
+
+def nominate_application(officer: User, application: Application, month: int) -> None:
+    """The home NMO gives the application a slot of its contract with the host in ``month``."""
+    if month not in application.months:
+        raise DomainError(
+            f"The student can go in {', '.join(month_name(m) for m in application.months)}; "
+            "nominate for one of those months."
+        )
+    contract = contract_for(
+        application.home_nmo_id,
+        application.host_nmo_id,
+        application.program_id,
+        application.season_id,
+    )
+    if contract is None:
+        raise DomainError(f"There is no contract with {application.host_nmo.acronym}.")
+    slot = next((s for s in contract.slots if s.month == month), None)
+    _move(
+        application,
+        Action.NOMINATE,
+        officer,
+        contract_id=contract.id,
+        exchange_month=month,
+        nominated_at=utcnow(),
+        ca_due_on=deadlines.ca_due_on(application.season.month_date(month)),
+    )
+    _take(
+        ContractSlot,
+        _contract_slot_filter(application),
+        ContractSlot.slots,
+        f"The contract with {application.host_nmo.acronym} has no free slot in "
+        f"{month_name(month)}" + (f" (all {slot.slots} are used)." if slot and slot.slots else "."),
+    )
+    application.nominated_at = utcnow()
+    application.ca_due_on = deadlines.ca_due_on(application.season.month_date(month))
+    db.session.flush()
+
+
+def reject_application(officer: User, application: Application, reason: str) -> None:
+    held_in = application.state
+    _move(application, Action.REJECT, officer, reason, **_closing(reason))
+    _release_holdings(application, held_in)
+    db.session.flush()
+
+
+def accept_application(
+    officer: User,
+    application: Application,
+    placement: Placement,
+    starts_on: date,
+    contact_person: str,
+    contact_email: str | None,
+) -> None:
+    """Place the student and issue the card of acceptance (CA)."""
+    if not can_place_in(officer, placement, application.program_id):
+        raise NotAllowed(f"You cannot place students in {placement.title}, {placement.lc.name}.")
+    kind = PLACEMENT_KIND_OF_PROGRAM[application.program.code]
+    if placement.nmo_id != application.host_nmo_id or placement.kind != kind:
+        raise DomainError(
+            f"Choose a {application.program.placement_noun} of {application.host_nmo.acronym}."
+        )
+    if not placement.is_open:
+        raise DomainError(f"{placement.title} is closed.")
+    if starts_on.month != application.exchange_month:
+        raise DomainError(
+            f"The student is nominated for {month_name(application.exchange_month)}; "
+            "start the exchange in that month."
+        )
+    if not contact_person.strip():
+        raise DomainError("Name the contact person for the student.")
+    accepted_at = utcnow()
+    _move(
+        application,
+        Action.ACCEPT,
+        officer,
+        placement=placement,
+        starts_on=starts_on,
+        ends_on=starts_on + timedelta(weeks=placement.weeks),
+        contact_person=contact_person.strip(),
+        contact_email=(contact_email or "").strip() or None,
+        accepted_at=accepted_at,
+        ca_due_on=deadlines.ca_due_on(starts_on),
+        cc_due_on=deadlines.cc_due_on(starts_on),
+        ca_late=deadlines.came_late(accepted_at, deadlines.ca_due_on(starts_on)),
+    )
+    capacity = db.session.scalar(
+        select(PlacementCapacity.capacity).where(_place_filter(application))
+    )
+    _take(
+        PlacementCapacity,
+        _place_filter(application),
+        PlacementCapacity.capacity,
+        f"{placement.title} has no free place in {month_name(starts_on.month)}"
+        + (f" (all {capacity} are taken)." if capacity else "."),
+    )
+    db.session.flush()
+
+
+def mark_arrived(officer: User, application: Application) -> None:
+    _move(application, Action.MARK_ARRIVED, officer, arrived_at=utcnow())
+    db.session.flush()
+
+
+def certify_application(officer: User, application: Application) -> None:
+    _move(application, Action.CERTIFY, officer, certified_at=utcnow())
+    db.session.flush()
+
+
+def cancel_application(officer: User, application: Application, reason: str) -> None:
+    held_in = application.state
+    _move(application, Action.CANCEL, officer, reason, **_closing(reason))
+    _release_holdings(application, held_in)
+    db.session.flush()
+
+
+def substitute_candidates(application: Application) -> list[Application]:
+    """Submitted applications that could take over a cancelled one's contract slot."""
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(
+                Application.state == State.SUBMITTED,
+                Application.home_nmo_id == application.home_nmo_id,
+                Application.host_nmo_id == application.host_nmo_id,
+                Application.program_id == application.program_id,
+                Application.season_id == application.season_id,
+            )
+            .order_by(Application.points.desc().nulls_last(), Application.submitted_at)
+        )
+    )
+
+
+def substitute_application(officer: User, cancelled: Application, substitute: Application) -> None:
+    """Put ``substitute`` into the contract slot that ``cancelled`` gave back."""
+    if not can_choose_substitute(officer, cancelled):
+        raise NotAllowed("Only the home national officer chooses a substitute.")
+    if cancelled.state not in (State.CANCELLED, State.WITHDRAWN) or cancelled.contract_id is None:
+        raise DomainError("Only a cancelled or withdrawn nominated exchange gets a substitute.")
+    if substitute not in substitute_candidates(cancelled):
+        raise DomainError(
+            "The substitute must be a submitted application of the same NMO to the same host, "
+            "program and season."
+        )
+    taken_by = db.session.scalar(
+        select(Application.code).where(Application.substitute_for_id == cancelled.id)
+    )
+    if taken_by:
+        raise DomainError(f"{taken_by} has taken over this slot already.")
+    _move(
+        substitute,
+        Action.NOMINATE,
+        officer,
+        f"Substitute for {cancelled.code}",
+        substitute_for_id=cancelled.id,
+        contract_id=cancelled.contract_id,
+        exchange_month=cancelled.exchange_month,
+        nominated_at=utcnow(),
+        ca_due_on=deadlines.ca_due_on(substitute.season.month_date(cancelled.exchange_month)),
+    )
+    _take(
+        ContractSlot,
+        _contract_slot_filter(substitute),
+        ContractSlot.slots,
+        f"The slot of {cancelled.code} in {month_name(cancelled.exchange_month)} has been "
+        "given to another nomination since.",
+    )
+    db.session.flush()

@@ -1,0 +1,569 @@
+"""The application pages: the student's form and documents, the application page with its
+timeline and the actions the viewer may take, the cards, and the officers' queues."""
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+from wtforms.fields.choices import SelectChoice
+
+from exchange.applications import services
+from exchange.applications.deadlines import late_cards
+from exchange.applications.documents import (
+    DOCUMENT_KINDS,
+    delete_document,
+    document_path,
+    store_document,
+)
+from exchange.applications.forms import (
+    AcceptForm,
+    ApplicationForm,
+    ConfirmationForm,
+    ConfirmForm,
+    DocumentForm,
+    EvaluationForm,
+    NewApplicationForm,
+    NominateForm,
+    ReasonForm,
+    SubstituteForm,
+)
+from exchange.applications.models import Application, Document
+from exchange.applications.pdf import card_of_acceptance_pdf, certificate_pdf
+from exchange.applications.queues import QUEUES, queue_page
+from exchange.applications.states import Action, State, available_actions
+from exchange.auth.decorators import login_required, role_required
+from exchange.auth.models import Role
+from exchange.auth.permissions import actors_for, can_choose_substitute, can_place_in
+from exchange.database import utcnow
+from exchange.errors import DomainError, InvalidTransition
+from exchange.extensions import db
+from exchange.organizations.models import NMO, Program, month_name
+from exchange.organizations.queries import current_season
+from exchange.placements.models import PLACEMENT_KIND_OF_PROGRAM, Placement
+
+bp = Blueprint("applications", __name__, url_prefix="/applications")
+
+
+def _application_or_404(code: str) -> Application:
+    """The application, if the viewer may see it; 404 otherwise, so codes reveal nothing."""
+    application = db.session.scalar(select(Application).where(Application.code == code))
+    if application is None or not actors_for(current_user, application):
+        abort(404)
+    return application
+
+
+def _done(message: str, application: Application) -> Response:
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("applications.show", code=application.code))
+
+
+def _refused(error: Exception, application: Application) -> Response:
+    db.session.rollback()
+    flash(str(error), "danger")
+    return redirect(url_for("applications.show", code=application.code))
+
+
+# The student's application form
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.STUDENT)
+def new():
+    season = current_season()
+    membership = current_user.student_membership
+    form = NewApplicationForm()
+    programs = db.session.scalars(select(Program).order_by(Program.code)).all()
+    form.program_id.choices = [SelectChoice(p.id, f"{p.code}: {p.name}") for p in programs]
+    hosts = db.session.scalars(
+        select(NMO)
+        .where(NMO.is_active, NMO.id != membership.nmo_id)
+        .order_by(NMO.country_name, NMO.acronym)
+    ).all()
+    form.host_nmo_id.choices = [SelectChoice(0, "Choose the host NMO…")] + [
+        SelectChoice(nmo.id, f"{nmo.country_name}: {nmo.acronym}") for nmo in hosts
+    ]
+    if request.method == "GET":
+        host = next((n for n in hosts if n.code == request.args.get("host")), None)
+        program = next((p for p in programs if p.code == request.args.get("program")), None)
+        form.host_nmo_id.data = host.id if host else 0
+        form.program_id.data = program.id if program else programs[0].id
+    if season is None:
+        flash("No season is open for applications yet.", "warning")
+        return redirect(url_for("main.index"))
+    if form.validate_on_submit():
+        try:
+            application = services.create_application(
+                current_user,
+                db.session.get(Program, form.program_id.data),
+                season,
+                db.session.get(NMO, form.host_nmo_id.data),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(
+                f"Application {application.code} is started. Fill it in and submit it.", "success"
+            )
+            return redirect(url_for("applications.edit", code=application.code))
+    return render_template("applications/new.html", form=form, season=season)
+
+
+def _placement_choices(application: Application) -> list[SelectChoice]:
+    kind = PLACEMENT_KIND_OF_PROGRAM[application.program.code]
+    placements = db.session.scalars(
+        select(Placement)
+        .where(
+            Placement.nmo_id == application.host_nmo_id,
+            Placement.kind == kind,
+            Placement.closed_at.is_(None),
+        )
+        .order_by(Placement.city, Placement.field, Placement.title)
+    )
+    return [SelectChoice(p.id, f"{p.field}: {p.title} ({p.city})") for p in placements]
+
+
+@bp.route("/<code>/edit", methods=["GET", "POST"])
+@role_required(Role.STUDENT)
+def edit(code: str):
+    application = _application_or_404(code)
+    if application.student_id != current_user.id:
+        abort(404)
+    if application.state != State.DRAFT:
+        return redirect(url_for("applications.show", code=code))
+    limit = services.max_preferences(application.program)
+    form = ApplicationForm()
+    choices = [SelectChoice(0, "—"), *_placement_choices(application)]
+    for field in form.choice_fields(4):
+        field.choices = choices
+    if request.method == "GET":
+        form.months.data = application.months
+        form.study_year.data = application.study_year
+        form.languages.data = ", ".join(application.languages)
+        form.motivation.data = application.motivation
+        ranked = [p.placement_id for p in application.preferences]
+        for index, field in enumerate(form.choice_fields(limit)):
+            field.data = ranked[index] if index < len(ranked) else 0
+    elif form.validate_on_submit():
+        try:
+            services.update_draft(
+                current_user,
+                application,
+                months=form.months.data or [],
+                study_year=form.study_year.data,
+                languages=(form.languages.data or "").split(","),
+                motivation=form.motivation.data or "",
+                placement_ids=[field.data for field in form.choice_fields(limit)],
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash("Your application is saved.", "success")
+            return redirect(url_for("applications.edit", code=code))
+    document_form = DocumentForm(prefix="document")
+    conditions = services.exchange_conditions_for(application)
+    required = list(conditions.required_documents) if conditions else []
+    document_form.kind.choices = [
+        SelectChoice(kind, label + (" (required)" if kind in required else ""))
+        for kind, label in DOCUMENT_KINDS.items()
+    ]
+    return render_template(
+        "applications/edit.html",
+        application=application,
+        form=form,
+        limit=limit,
+        document_form=document_form,
+        conditions=conditions,
+        required=required,
+        missing=services.missing_for_submission(application, utcnow().date()),
+        confirm_form=ConfirmForm(),
+        reason_form=ReasonForm(),
+        document_kinds=DOCUMENT_KINDS,
+    )
+
+
+@bp.route("/<code>/documents", methods=["POST"])
+@role_required(Role.STUDENT)
+def upload_document(code: str):
+    application = _application_or_404(code)
+    if application.student_id != current_user.id:
+        abort(404)
+    form = DocumentForm(prefix="document")
+    form.kind.choices = [SelectChoice(kind, label) for kind, label in DOCUMENT_KINDS.items()]
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            flash(" ".join(errors), "danger")
+        return redirect(url_for("applications.edit", code=code))
+    try:
+        if application.state != State.DRAFT:
+            raise DomainError("Documents can be changed only while the application is a draft.")
+        document = store_document(application, form.kind.data, form.file.data, current_user)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(f"{DOCUMENT_KINDS[document.kind]} attached: {document.original_filename}.", "success")
+    return redirect(url_for("applications.edit", code=code))
+
+
+def _document_or_404(application: Application, document_id: int) -> Document:
+    document = db.session.get(Document, document_id)
+    if document is None or document.application_id != application.id:
+        abort(404)
+    return document
+
+
+@bp.route("/<code>/documents/<int:document_id>")
+@login_required
+def download_document(code: str, document_id: int):
+    """Only the student and the officers concerned reach this: see _application_or_404."""
+    application = _application_or_404(code)
+    document = _document_or_404(application, document_id)
+    return send_file(
+        document_path(document),
+        mimetype=document.content_type,
+        as_attachment=True,
+        download_name=document.original_filename,
+    )
+
+
+@bp.route("/<code>/documents/<int:document_id>/delete", methods=["POST"])
+@role_required(Role.STUDENT)
+def remove_document(code: str, document_id: int):
+    application = _application_or_404(code)
+    if application.student_id != current_user.id:
+        abort(404)
+    document = _document_or_404(application, document_id)
+    if application.state != State.DRAFT:
+        flash("Documents can be changed only while the application is a draft.", "danger")
+    else:
+        delete_document(document)
+        db.session.commit()
+        flash("The document is removed.", "success")
+    return redirect(url_for("applications.edit", code=code))
+
+
+@bp.route("/<code>/submit", methods=["POST"])
+@role_required(Role.STUDENT)
+def submit(code: str):
+    application = _application_or_404(code)
+    try:
+        services.submit_application(current_user, application, utcnow().date())
+    except (DomainError, InvalidTransition) as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("applications.edit", code=code))
+    return _done(f"{application.code} is submitted. Your NMO decides on nominations.", application)
+
+
+# The application page and its actions
+
+
+@bp.route("/<code>")
+@login_required
+def show(code: str):
+    application = _application_or_404(code)
+    actors = actors_for(current_user, application)
+    actions = available_actions(application.state, actors)
+    forms = {}
+    if Action.NOMINATE in actions:
+        forms["nominate"] = NominateForm()
+        forms["nominate"].month.choices = _month_choices(application)
+    if Action.ACCEPT in actions:
+        forms["accept"] = _accept_form(application)
+    if Action.CONFIRM in actions:
+        forms["confirm"] = ConfirmationForm()
+    if Action.SUBMIT_EVALUATION in actions:
+        forms["evaluate"] = EvaluationForm()
+    substitute_form = None
+    if (
+        application.state in (State.CANCELLED, State.WITHDRAWN)
+        and application.contract_id is not None
+        and can_choose_substitute(current_user, application)
+    ):
+        candidates = services.substitute_candidates(application)
+        substitute_form = SubstituteForm()
+        substitute_form.substitute_id.choices = [
+            SelectChoice(
+                c.id,
+                f"{c.code}: {c.student.name}" + (f" ({c.points} points)" if c.points else ""),
+            )
+            for c in candidates
+        ]
+    return render_template(
+        "applications/show.html",
+        application=application,
+        actions=actions,
+        forms=forms,
+        reason_form=ReasonForm(),
+        confirm_form=ConfirmForm(),
+        substitute_form=substitute_form,
+        late=late_cards(application, utcnow().date()),
+        conditions=services.exchange_conditions_for(application),
+        history=application.history,
+        document_kinds=DOCUMENT_KINDS,
+        Action=Action,
+    )
+
+
+def _month_choices(application: Application) -> list[SelectChoice]:
+    return [SelectChoice(month, month_name(month)) for month in application.months]
+
+
+def _accept_form(application: Application) -> AcceptForm:
+    form = AcceptForm()
+    kind = PLACEMENT_KIND_OF_PROGRAM[application.program.code]
+    ranked = [p.placement for p in application.preferences]
+    others = db.session.scalars(
+        select(Placement)
+        .where(
+            Placement.nmo_id == application.host_nmo_id,
+            Placement.kind == kind,
+            Placement.closed_at.is_(None),
+        )
+        .order_by(Placement.city, Placement.title)
+    ).all()
+    placements = ranked + [p for p in others if p not in ranked]
+    placements = [p for p in placements if can_place_in(current_user, p, application.program_id)]
+    form.placement_id.choices = [
+        SelectChoice(
+            p.id,
+            (f"Choice {ranked.index(p) + 1}: " if p in ranked else "") + f"{p.title}, {p.lc.name}",
+        )
+        for p in placements
+    ]
+    if request.method == "GET" and application.exchange_month:
+        form.starts_on.data = application.season.month_date(application.exchange_month)
+        form.contact_person.data = current_user.name
+        form.contact_email.data = current_user.email
+    return form
+
+
+@bp.route("/<code>/nominate", methods=["POST"])
+@role_required(Role.NATIONAL_OFFICER)
+def nominate(code: str):
+    application = _application_or_404(code)
+    form = NominateForm()
+    form.month.choices = _month_choices(application)
+    if not form.validate_on_submit():
+        return _refused(DomainError("Choose a month."), application)
+    try:
+        services.nominate_application(current_user, application, form.month.data)
+    except (DomainError, InvalidTransition) as error:
+        return _refused(error, application)
+    return _done(f"{application.code} is nominated to {application.host_nmo.acronym}.", application)
+
+
+@bp.route("/<code>/accept", methods=["POST"])
+@role_required(Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER)
+def accept(code: str):
+    application = _application_or_404(code)
+    form = _accept_form(application)
+    if not form.validate_on_submit():
+        errors = "; ".join(
+            f"{form[name].label.text}: {' '.join(e)}" for name, e in form.errors.items()
+        )
+        return _refused(DomainError(errors), application)
+    placement = db.session.get(Placement, form.placement_id.data)
+    try:
+        services.accept_application(
+            current_user,
+            application,
+            placement,
+            form.starts_on.data,
+            form.contact_person.data,
+            form.contact_email.data,
+        )
+    except (DomainError, InvalidTransition) as error:
+        return _refused(error, application)
+    return _done(f"{application.code} is accepted; the card of acceptance is issued.", application)
+
+
+@bp.route("/<code>/confirm", methods=["POST"])
+@role_required(Role.STUDENT)
+def confirm(code: str):
+    application = _application_or_404(code)
+    form = ConfirmationForm()
+    if not form.validate_on_submit():
+        return _refused(DomainError("Give your arrival date, time and transport."), application)
+    try:
+        services.confirm_application(
+            current_user,
+            application,
+            form.arrival_at.data.replace(tzinfo=utcnow().tzinfo),
+            form.transport.data,
+        )
+    except (DomainError, InvalidTransition) as error:
+        return _refused(error, application)
+    return _done("Your card of confirmation is in. Have a good journey!", application)
+
+
+@bp.route("/<code>/arrived", methods=["POST"])
+@role_required(Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER)
+def mark_arrived(code: str):
+    application = _application_or_404(code)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.mark_arrived(current_user, application)
+    except (DomainError, InvalidTransition) as error:
+        return _refused(error, application)
+    return _done(f"{application.student.name} has arrived.", application)
+
+
+@bp.route("/<code>/evaluation", methods=["POST"])
+@role_required(Role.STUDENT)
+def evaluate(code: str):
+    application = _application_or_404(code)
+    form = EvaluationForm()
+    if not form.validate_on_submit():
+        return _refused(DomainError("Rate each part from 1 to 5."), application)
+    try:
+        services.submit_evaluation(
+            current_user,
+            application,
+            form.overall.data,
+            form.placement.data,
+            form.supervision.data,
+            form.accommodation.data,
+            form.comments.data or "",
+        )
+    except (DomainError, InvalidTransition) as error:
+        return _refused(error, application)
+    return _done("Thank you: your evaluation form is in.", application)
+
+
+@bp.route("/<code>/certify", methods=["POST"])
+@role_required(Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER)
+def certify(code: str):
+    application = _application_or_404(code)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.certify_application(current_user, application)
+    except (DomainError, InvalidTransition) as error:
+        return _refused(error, application)
+    return _done("The certificate is issued.", application)
+
+
+def _with_reason(code: str, service, message: str) -> Response:
+    application = _application_or_404(code)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        return _refused(DomainError("Give a reason."), application)
+    try:
+        service(current_user, application, form.reason.data)
+    except (DomainError, InvalidTransition) as error:
+        return _refused(error, application)
+    return _done(message.format(code=application.code), application)
+
+
+@bp.route("/<code>/reject", methods=["POST"])
+@role_required(Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER)
+def reject(code: str):
+    return _with_reason(code, services.reject_application, "{code} is rejected.")
+
+
+@bp.route("/<code>/withdraw", methods=["POST"])
+@role_required(Role.STUDENT)
+def withdraw(code: str):
+    return _with_reason(code, services.withdraw_application, "{code} is withdrawn.")
+
+
+@bp.route("/<code>/cancel", methods=["POST"])
+@role_required(Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER, Role.ADMIN)
+def cancel(code: str):
+    return _with_reason(code, services.cancel_application, "{code} is cancelled.")
+
+
+@bp.route("/<code>/substitute", methods=["POST"])
+@role_required(Role.NATIONAL_OFFICER)
+def substitute(code: str):
+    application = _application_or_404(code)
+    form = SubstituteForm()
+    candidates = services.substitute_candidates(application)
+    form.substitute_id.choices = [SelectChoice(c.id, c.code) for c in candidates]
+    if not form.validate_on_submit():
+        return _refused(DomainError("Choose the substitute."), application)
+    chosen = db.session.get(Application, form.substitute_id.data)
+    try:
+        services.substitute_application(current_user, application, chosen)
+    except (DomainError, InvalidTransition) as error:
+        return _refused(error, application)
+    return _done(f"{chosen.code} takes over the slot of {application.code}.", application)
+
+
+# The cards
+
+
+def _card_holder_or_404(code: str, issued_in: tuple[State, ...]) -> Application:
+    application = _application_or_404(code)
+    if application.state not in issued_in:
+        abort(404)
+    return application
+
+
+@bp.route("/<code>/card-of-acceptance")
+@login_required
+def card_of_acceptance(code: str):
+    application = _card_holder_or_404(code, services.HOLDS_PLACE)
+    return render_template("applications/card_of_acceptance.html", application=application)
+
+
+@bp.route("/<code>/card-of-acceptance.pdf")
+@login_required
+def card_of_acceptance_download(code: str):
+    application = _card_holder_or_404(code, services.HOLDS_PLACE)
+    return _pdf(card_of_acceptance_pdf(application), f"CA-{application.code}.pdf")
+
+
+@bp.route("/<code>/certificate.pdf")
+@login_required
+def certificate_download(code: str):
+    application = _card_holder_or_404(code, (State.CERTIFIED,))
+    return _pdf(certificate_pdf(application), f"certificate-{application.code}.pdf")
+
+
+def _pdf(data: bytes, filename: str) -> Response:
+    response = Response(data, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+# Lists
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The viewer's applications: a student's own, an officer's queues."""
+    queue = request.args.get("queue") or ("mine" if current_user.has_role(Role.STUDENT) else None)
+    if queue is None:
+        queue = "incoming" if current_user.officer_memberships() else "mine"
+    if queue not in QUEUES:
+        abort(404)
+    page, options = queue_page(current_user, queue, request.args)
+    return render_template(
+        "applications/index.html",
+        queue=queue,
+        queues=QUEUES,
+        page=page,
+        options=options,
+        states=list(State),
+        today=utcnow().date(),
+        late_cards=late_cards,
+    )

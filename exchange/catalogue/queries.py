@@ -1,0 +1,193 @@
+"""Queries behind the catalogue: open placements of participating hosts, their free months,
+and hosts' exchange conditions. Every filter runs in SQL."""
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, String, cast, exists, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from exchange.applications.services import application_deadline
+from exchange.extensions import db
+from exchange.organizations.models import (
+    NMO,
+    SEASON_MONTHS,
+    ExchangeConditions,
+    Program,
+    Region,
+    Season,
+)
+from exchange.placements.models import PLACEMENT_KIND_OF_PROGRAM, Placement, PlacementCapacity
+
+
+@dataclass(frozen=True)
+class PlacementFilters:
+    """What the student narrowed the catalogue down to; None or "" means no filter."""
+
+    region_id: int | None = None
+    nmo_code: str = ""
+    field: str = ""
+    month: int | None = None
+    language: str = ""
+    text: str = ""
+
+    @property
+    def narrowed(self) -> bool:
+        return bool(
+            self.region_id
+            or self.nmo_code
+            or self.field
+            or self.month
+            or self.language
+            or self.text
+        )
+
+
+def program_by_code(code: str) -> Program | None:
+    return db.session.scalar(select(Program).where(Program.code == code))
+
+
+def host_by_code(code: str) -> NMO | None:
+    """An active NMO by its code."""
+    return db.session.scalar(select(NMO).where(NMO.code == code, NMO.is_active))
+
+
+def regions() -> list[Region]:
+    return list(db.session.scalars(select(Region).order_by(Region.name)))
+
+
+def participating_hosts(program: Program) -> list[NMO]:
+    """The active NMOs that take part in ``program``, by country."""
+    return list(
+        db.session.scalars(
+            select(NMO)
+            .where(NMO.is_active, NMO.programs.any(Program.id == program.id))
+            .order_by(NMO.country_name, NMO.acronym)
+        )
+    )
+
+
+def _open_placements_of(program: Program) -> Select:
+    """Open placements of the program's kind offered by its participating hosts."""
+    return (
+        select(Placement)
+        .join(NMO, NMO.id == Placement.nmo_id)
+        .where(
+            Placement.kind == PLACEMENT_KIND_OF_PROGRAM[program.code],
+            Placement.closed_at.is_(None),
+            NMO.is_active,
+            NMO.programs.any(Program.id == program.id),
+        )
+    )
+
+
+def open_placements(program: Program, season: Season | None, filters: PlacementFilters) -> Select:
+    """The statement listing the open placements that pass ``filters``, ready to paginate."""
+    statement = _open_placements_of(program).options(
+        contains_eager(Placement.nmo), selectinload(Placement.lc)
+    )
+    if filters.region_id:
+        statement = statement.where(NMO.region_id == filters.region_id)
+    if filters.nmo_code:
+        statement = statement.where(NMO.code == filters.nmo_code)
+    if filters.field:
+        statement = statement.where(Placement.field == filters.field)
+    if filters.month and season is not None:
+        statement = statement.where(
+            exists().where(
+                PlacementCapacity.placement_id == Placement.id,
+                PlacementCapacity.season_id == season.id,
+                PlacementCapacity.month == filters.month,
+                PlacementCapacity.capacity > 0,
+            )
+        )
+    if filters.language:
+        # The list is stored as JSON text, e.g. '["English", "French"]', on every database;
+        # json.dumps writes the language the way the column holds it (quotes, escapes).
+        statement = statement.where(
+            cast(Placement.languages, String).contains(
+                json.dumps(filters.language), autoescape=True
+            )
+        )
+    if filters.text:
+        pattern = f"%{filters.text}%"
+        statement = statement.where(
+            or_(
+                Placement.title.ilike(pattern),
+                Placement.field.ilike(pattern),
+                Placement.city.ilike(pattern),
+                Placement.hospital.ilike(pattern),
+                Placement.supervisor.ilike(pattern),
+                NMO.acronym.ilike(pattern),
+                NMO.country_name.ilike(pattern),
+            )
+        )
+    return statement.order_by(
+        NMO.country_name,
+        NMO.acronym,
+        Placement.city,
+        Placement.field,
+        Placement.title,
+        Placement.id,
+    )
+
+
+def fields_of(program: Program) -> list[str]:
+    """The distinct specialties or research fields of the program's open placements."""
+    statement = _open_placements_of(program).with_only_columns(Placement.field).distinct()
+    return list(db.session.scalars(statement.order_by(Placement.field)))
+
+
+def languages_of(program: Program) -> list[str]:
+    """The languages the program's open placements are offered in, alphabetically."""
+    # Few placements differ in their list of languages: fetch each distinct list once.
+    statement = (
+        _open_placements_of(program).with_only_columns(cast(Placement.languages, String)).distinct()
+    )
+    languages = set()
+    for stored in db.session.scalars(statement):
+        languages.update(json.loads(stored or "[]"))
+    return sorted(languages)
+
+
+def free_months(placement_ids: list[int], season: Season | None) -> dict[int, list[int]]:
+    """For each placement, the season's months with a free place, in season order."""
+    if not placement_ids or season is None:
+        return {}
+    rows = db.session.execute(
+        select(PlacementCapacity.placement_id, PlacementCapacity.month)
+        .where(
+            PlacementCapacity.placement_id.in_(placement_ids),
+            PlacementCapacity.season_id == season.id,
+        )
+        .group_by(PlacementCapacity.placement_id, PlacementCapacity.month)
+        .having(func.sum(PlacementCapacity.capacity - PlacementCapacity.used) > 0)
+    )
+    months: dict[int, list[int]] = defaultdict(list)
+    for placement_id, month in rows:
+        months[placement_id].append(month)
+    for listed in months.values():
+        listed.sort(key=SEASON_MONTHS.index)
+    return dict(months)
+
+
+def exchange_conditions(nmo: NMO, program: Program, season: Season) -> ExchangeConditions | None:
+    return db.session.scalar(
+        select(ExchangeConditions).where(
+            ExchangeConditions.nmo_id == nmo.id,
+            ExchangeConditions.program_id == program.id,
+            ExchangeConditions.season_id == season.id,
+        )
+    )
+
+
+def application_deadlines(conditions: ExchangeConditions, season: Season) -> list[tuple[int, date]]:
+    """(month, last day to apply) for each month of the season that the host hosts."""
+    not_hosted = set(conditions.months_not_hosted or [])
+    return [
+        (month, application_deadline(conditions, season, month))
+        for month in SEASON_MONTHS
+        if month not in not_hosted
+    ]
