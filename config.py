@@ -51,6 +51,7 @@ class Config:
     MAIL_USERNAME = env("MAIL_USERNAME")
     MAIL_PASSWORD = env("MAIL_PASSWORD")
     MAIL_USE_TLS = env_bool("MAIL_USE_TLS", False)
+    MAIL_TIMEOUT = env_int("MAIL_TIMEOUT", 30)  # seconds to wait for the SMTP server
 
     # How many reverse proxies stand in front (their X-Forwarded-For gives the client's
     # address, which rate limits count by). 0 when the app faces clients directly.

@@ -116,7 +116,7 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
 
 def _connect(config) -> smtplib.SMTP:
     connection = smtplib.SMTP(
-        config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config.get("MAIL_TIMEOUT", 30)
+        config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]
     )
     try:
         if config["MAIL_USE_TLS"]:

@@ -245,6 +245,29 @@ def test_applications_obey_slots_capacities_and_cards(seeded):
     assert slot_use and place_use
     assert all(used <= slots[key] for key, used in slot_use.items())
     assert all(used <= capacity[key] for key, used in place_use.items())
+    # The counts the services keep agree with the applications that hold slots and places.
+    recorded_slots = {
+        (s.contract_id, s.month): s.used for s in db.session.scalars(select(ContractSlot))
+    }
+    assert {key: n for key, n in recorded_slots.items() if n} == dict(slot_use)
+    recorded_places = {
+        (c.placement_id, c.month): c.used for c in db.session.scalars(select(PlacementCapacity))
+    }
+    assert {key: n for key, n in recorded_places.items() if n} == dict(place_use)
+
+
+def test_card_deadlines_are_set_as_the_services_set_them(seeded):
+    for application in db.session.scalars(select(Application)):
+        if application.state in NOMINATED_OR_LATER:
+            assert application.ca_due_on is not None
+        if application.state in ACCEPTED_OR_LATER:
+            assert application.ca_due_on == application.starts_on - timedelta(weeks=8)
+            assert application.cc_due_on == application.starts_on - timedelta(weeks=4)
+            assert application.ca_late == (application.accepted_at.date() > application.ca_due_on)
+        if application.state in CONFIRMED_OR_LATER:
+            assert application.cc_late == (application.confirmed_at.date() > application.cc_due_on)
+    late = db.session.scalar(select(func.count()).where(Application.ca_late))
+    assert late > 0  # the demo has late cards to show
 
 
 def test_histories_follow_the_state_machine(seeded):

@@ -1,0 +1,122 @@
+"""Two officers at the same moment never overbook: the database guards the last place.
+
+These run real concurrent requests against PostgreSQL (SQLite serialises writers, so the
+race cannot happen there), each thread with its own client, connection and transaction.
+"""
+
+import threading
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from exchange.applications.models import Application
+from exchange.applications.states import State
+from exchange.auth.models import Role
+from exchange.database import utcnow
+from exchange.extensions import db
+from exchange.organizations.models import ContractSlot
+from exchange.placements.models import PlacementCapacity
+from tests import builders
+from tests.functional.conftest import log_in
+
+pytestmark = pytest.mark.postgres
+RACERS = 6
+
+
+def _race(app, requests):
+    """Send each (user email, url, form) at once, from its own thread and client."""
+    barrier = threading.Barrier(len(requests))
+    statuses = [None] * len(requests)
+    errors = []
+
+    def run(index, email, url, data):
+        try:
+            client = app.test_client()
+            assert log_in(client, email).status_code == 302
+            barrier.wait(timeout=30)
+            statuses[index] = client.post(url, data=data).status_code
+        except Exception as error:  # reported below: a thread cannot fail the test itself
+            errors.append(error)
+
+    threads = [
+        threading.Thread(target=run, args=(index, *request))
+        for index, request in enumerate(requests)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    return statuses
+
+
+def _world(slots: int, capacity: int, state: State):
+    home = builders.nmo("CROMSIC", "HR", "Croatia")
+    host = builders.nmo("SLOMSIC", "SI", "Slovenia")
+    home_lc, host_lc = builders.lc(home, "LC Zagreb"), builders.lc(host, "LC Ljubljana")
+    contract = builders.contract(home, host, slots={7: slots})
+    department = builders.department(host_lc, "Cardiology", capacity={7: capacity})
+    officers = [
+        builders.user(Role.NATIONAL_OFFICER, nmo_=home if state == State.SUBMITTED else host)
+        for _ in range(RACERS)
+    ]
+    now = utcnow()
+    applications = []
+    for _ in range(RACERS):
+        student = builders.user(Role.STUDENT, lc_=home_lc)
+        columns = {"state": state, "submitted_at": now, "months": [7]}
+        if state == State.NOMINATED:
+            columns |= {
+                "contract_id": contract.id,
+                "exchange_month": 7,
+                "nominated_at": now,
+                "ca_due_on": date(2026, 5, 6),
+            }
+        applications.append(builders.application(student, host, **columns))
+    if state == State.NOMINATED:
+        contract.slots[0].used = RACERS
+    db.session.commit()
+    return officers, applications, department
+
+
+def test_concurrent_acceptances_never_exceed_a_placements_capacity(app):
+    officers, applications, department = _world(RACERS, capacity=1, state=State.NOMINATED)
+    form = {
+        "placement_id": department.id,
+        "starts_on": "2026-07-06",
+        "contact_person": "Dr. Kos",
+    }
+    _race(
+        app,
+        [
+            (officer.email, f"/applications/{application.code}/accept", form)
+            for officer, application in zip(officers, applications, strict=True)
+        ],
+    )
+    db.session.expire_all()
+    accepted = db.session.scalars(
+        select(Application).where(Application.state == State.ACCEPTED)
+    ).all()
+    assert len(accepted) == 1
+    used = db.session.scalar(
+        select(PlacementCapacity.used).where(PlacementCapacity.placement_id == department.id)
+    )
+    assert used == 1
+
+
+def test_concurrent_nominations_never_exceed_a_contracts_slots(app):
+    officers, applications, _ = _world(slots=2, capacity=RACERS, state=State.SUBMITTED)
+    _race(
+        app,
+        [
+            (officer.email, f"/applications/{application.code}/nominate", {"month": 7})
+            for officer, application in zip(officers, applications, strict=True)
+        ],
+    )
+    db.session.expire_all()
+    nominated = db.session.scalars(
+        select(Application).where(Application.state == State.NOMINATED)
+    ).all()
+    assert len(nominated) == 2
+    assert db.session.scalar(select(ContractSlot.used)) == 2
