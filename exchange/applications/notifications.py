@@ -1,11 +1,13 @@
 """Who hears of a transition: each action puts a mail in the outbox for the people it
-concerns (the student, the officers of either side), never for the one who acted."""
+concerns (the student, the officers of either side) who may see the application, never
+for the one who acted."""
 
 from flask import url_for
 from sqlalchemy import select
 
 from exchange.applications.states import Action
 from exchange.auth.models import Membership, Role, User
+from exchange.auth.permissions import can_view_application
 from exchange.extensions import db
 from exchange.outbox import queue_email
 
@@ -67,7 +69,9 @@ def notify(application, action: Action, actor: User, reason: str | None) -> None
     told = {actor.id}
     for group in groups:
         for person in _recipients(application, group):
-            if person.id in told:
+            # Only those who may see the application hear of it: a withdrawn draft
+            # concerns no officer, and the host learns of nothing before a nomination.
+            if person.id in told or not can_view_application(person, application):
                 continue
             told.add(person.id)
             body = (

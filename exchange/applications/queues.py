@@ -35,6 +35,7 @@ def late_card_condition(today: date):
 
 
 def _outgoing_scope(user):
+    """Applications of the user's NMO or LC, once submitted (a draft is the student's)."""
     if user.is_admin:
         return None
     scopes = []
@@ -47,12 +48,13 @@ def _outgoing_scope(user):
             scopes.append(
                 and_(Application.home_lc_id == m.lc_id, Application.program_id == m.program_id)
             )
-    return or_(*scopes) if scopes else false()
+    return and_(Application.submitted_at.is_not(None), or_(*scopes)) if scopes else false()
 
 
 def _incoming_scope(user):
+    """Applications nominated to the user's NMO, or placed (or placeable) in their LC."""
     if user.is_admin:
-        return Application.state != State.DRAFT
+        return Application.contract_id.is_not(None)
     scopes = []
     for m in user.officer_memberships():
         if m.role == Role.NATIONAL_OFFICER:
@@ -60,7 +62,6 @@ def _incoming_scope(user):
                 and_(
                     Application.host_nmo_id == m.nmo_id,
                     Application.program_id == m.program_id,
-                    Application.contract_id.is_not(None),
                 )
             )
         else:
@@ -80,7 +81,7 @@ def _incoming_scope(user):
                     ),
                 )
             )
-    return or_(*scopes) if scopes else false()
+    return and_(Application.contract_id.is_not(None), or_(*scopes)) if scopes else false()
 
 
 def queue_page(user, queue: str, args) -> tuple[Pagination, dict]:

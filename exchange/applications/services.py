@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, extract, func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from exchange.applications import deadlines
 from exchange.applications.documents import DOCUMENT_KINDS
@@ -64,18 +65,31 @@ def _move(
     reason: str | None = None,
     **columns,
 ) -> None:
-    """Take ``action`` if the state machine lets ``actor`` take it: set the ``columns``
-    that the new state needs together with the state (the table's CHECKs want both at
-    once), record the step, and tell whom it concerns."""
+    """Take ``action`` if the state machine lets ``actor`` take it, record it, and tell
+    whom it concerns.
+
+    The new state and the ``columns`` it needs are written in one UPDATE that also
+    requires the state to be the one read: of two requests acting on the same
+    application at once (a double click, two officers), the second finds the state moved
+    on and is refused, instead of acting a second time.
+    """
     source = application.state
     target = next_state(source, action, actors_for(actor, application), reason)
-    for name, value in columns.items():
-        setattr(application, name, value)
-    application.state = target
-    application.updated_at = utcnow()
+    moved = db.session.execute(
+        update(Application)
+        .where(Application.id == application.id, Application.state == source)
+        .values(state=target, updated_at=utcnow(), **columns)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if moved != 1:
+        raise DomainError(
+            f"{application.code} was changed by someone else a moment ago. "
+            "Reload the page to see it as it is now."
+        )
+    db.session.expire(application)  # read back what the UPDATE wrote
     db.session.add(
         StateTransition(
-            application=application,
+            application_id=application.id,
             action=action.value,
             from_state=source,
             to_state=target,
@@ -480,8 +494,6 @@ def nominate_application(officer: User, application: Application, month: int) ->
         f"The contract with {application.host_nmo.acronym} has no free slot in "
         f"{month_name(month)}" + (f" (all {slot.slots} are used)." if slot and slot.slots else "."),
     )
-    application.nominated_at = utcnow()
-    application.ca_due_on = deadlines.ca_due_on(application.season.month_date(month))
     db.session.flush()
 
 
@@ -510,9 +522,10 @@ def accept_application(
         )
     if not placement.is_open:
         raise DomainError(f"{placement.title} is closed.")
-    if starts_on.month != application.exchange_month:
+    nominated_month = application.season.month_date(application.exchange_month)
+    if (starts_on.year, starts_on.month) != (nominated_month.year, nominated_month.month):
         raise DomainError(
-            f"The student is nominated for {month_name(application.exchange_month)}; "
+            f"The student is nominated for {nominated_month:%B %Y}; "
             "start the exchange in that month."
         )
     if not contact_person.strip():
@@ -522,15 +535,16 @@ def accept_application(
         application,
         Action.ACCEPT,
         officer,
-        placement=placement,
+        placement_id=placement.id,
         starts_on=starts_on,
         ends_on=starts_on + timedelta(weeks=placement.weeks),
         contact_person=contact_person.strip(),
         contact_email=(contact_email or "").strip() or None,
         accepted_at=accepted_at,
-        ca_due_on=deadlines.ca_due_on(starts_on),
         cc_due_on=deadlines.cc_due_on(starts_on),
-        ca_late=deadlines.came_late(accepted_at, deadlines.ca_due_on(starts_on)),
+        # The CA was due 8 weeks before the month nominated for (ca_due_on, set then):
+        # choosing a later start day does not make a late card on time.
+        ca_late=deadlines.came_late(accepted_at, application.ca_due_on),
     )
     capacity = db.session.scalar(
         select(PlacementCapacity.capacity).where(_place_filter(application))
@@ -563,8 +577,9 @@ def cancel_application(officer: User, application: Application, reason: str) -> 
 
 
 def substitute_candidates(application: Application) -> list[Application]:
-    """Submitted applications that could take over a cancelled one's contract slot."""
-    return list(
+    """Submitted applications that could take over a cancelled one's contract slot: same
+    NMO, host, program and season, and free in the slot's month."""
+    candidates = (
         db.session.scalars(
             select(Application)
             .where(
@@ -575,8 +590,10 @@ def substitute_candidates(application: Application) -> list[Application]:
                 Application.season_id == application.season_id,
             )
             .order_by(Application.points.desc().nulls_last(), Application.submitted_at)
+            .options(selectinload(Application.student))
         )
     )
+    return [c for c in candidates if application.exchange_month in c.months]
 
 
 def substitute_application(officer: User, cancelled: Application, substitute: Application) -> None:
@@ -588,7 +605,7 @@ def substitute_application(officer: User, cancelled: Application, substitute: Ap
     if substitute not in substitute_candidates(cancelled):
         raise DomainError(
             "The substitute must be a submitted application of the same NMO to the same host, "
-            "program and season."
+            f"program and season, free in {month_name(cancelled.exchange_month)}."
         )
     taken_by = db.session.scalar(
         select(Application.code).where(Application.substitute_for_id == cancelled.id)

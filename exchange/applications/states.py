@@ -104,7 +104,16 @@ OPEN_STATES = (
 TERMINAL_STATES = frozenset({State.REJECTED, State.CERTIFIED, State.WITHDRAWN, State.CANCELLED})
 
 _HOST_OFFICERS = frozenset({Actor.HOST_NATIONAL_OFFICER, Actor.HOST_LOCAL_OFFICER})
-_OFFICERS_WHO_CANCEL = frozenset(
+# Ending an exchange is for the NMOs. Before placement the host's local officers are only
+# those of the LCs the student ranked, so they may place the student but not end the
+# exchange; once placed, the placement's LC may cancel too.
+_CANCELLERS = {
+    State.SUBMITTED: frozenset({Actor.HOME_NATIONAL_OFFICER, Actor.ADMIN}),
+    State.NOMINATED: frozenset(
+        {Actor.HOME_NATIONAL_OFFICER, Actor.HOST_NATIONAL_OFFICER, Actor.ADMIN}
+    ),
+}
+_CANCELLERS_ONCE_PLACED = frozenset(
     {
         Actor.HOME_NATIONAL_OFFICER,
         Actor.HOST_NATIONAL_OFFICER,
@@ -134,7 +143,7 @@ def _build_table() -> dict[tuple[State, Action], Transition]:
             Action.REJECT,
             State.NOMINATED,
             State.REJECTED,
-            _HOST_OFFICERS,
+            frozenset({Actor.HOST_NATIONAL_OFFICER}),
             needs_reason=True,
         ),
         Transition(Action.ACCEPT, State.NOMINATED, State.ACCEPTED, _HOST_OFFICERS),
@@ -159,10 +168,9 @@ def _build_table() -> dict[tuple[State, Action], Transition]:
             )
         )
     for source in OPEN_STATES:
+        cancellers = _CANCELLERS.get(source, _CANCELLERS_ONCE_PLACED)
         rows.append(
-            Transition(
-                Action.CANCEL, source, State.CANCELLED, _OFFICERS_WHO_CANCEL, needs_reason=True
-            )
+            Transition(Action.CANCEL, source, State.CANCELLED, cancellers, needs_reason=True)
         )
     return {(row.source, row.action): row for row in rows}
 

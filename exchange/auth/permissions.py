@@ -4,7 +4,7 @@ They read only attributes (a user's memberships with role, nmo_id, lc_id, progra
 an object's ids), so they run without a request or a database and are tested as tables.
 """
 
-from exchange.applications.states import Actor
+from exchange.applications.states import Actor, State
 from exchange.auth.models import Role
 
 
@@ -49,26 +49,33 @@ def can_manage_lc(user, nmo_id: int, lc_id: int, program_id: int) -> bool:
 
 
 def actors_for(user, application) -> frozenset[Actor]:
-    """The parts ``user`` plays on ``application``, as the state machine names them."""
+    """The parts ``user`` plays on ``application``, as the state machine names them.
+
+    A draft is the student's alone; the home NMO sees the application once it has been
+    submitted, the host once it has been nominated there. The lists of applications
+    (exchange.applications.queues) follow the same rule.
+    """
     actors = set()
     if is_admin(user):
         actors.add(Actor.ADMIN)
     if user is not None and getattr(user, "id", None) == application.student_id:
         actors.add(Actor.STUDENT)
     program_id = application.program_id
+    home_sees = application.submitted_at is not None
+    host_sees = application.contract_id is not None
     for m in _memberships(user, Role.NATIONAL_OFFICER):
         if m.program_id != program_id:
             continue
-        if m.nmo_id == application.home_nmo_id:
+        if home_sees and m.nmo_id == application.home_nmo_id:
             actors.add(Actor.HOME_NATIONAL_OFFICER)
-        if m.nmo_id == application.host_nmo_id:
+        if host_sees and m.nmo_id == application.host_nmo_id:
             actors.add(Actor.HOST_NATIONAL_OFFICER)
     for m in _memberships(user, Role.LOCAL_OFFICER):
         if m.program_id != program_id:
             continue
-        if m.lc_id == application.home_lc_id:
+        if home_sees and m.lc_id == application.home_lc_id:
             actors.add(Actor.HOME_LOCAL_OFFICER)
-        if m.lc_id in _host_lc_ids(application):
+        if host_sees and m.lc_id in _host_lc_ids(application):
             actors.add(Actor.HOST_LOCAL_OFFICER)
     return frozenset(actors)
 
@@ -78,8 +85,8 @@ def _host_lc_ids(application) -> set[int]:
     placements, whose local officers may accept the student into one of theirs."""
     if application.placement is not None:
         return {application.placement.lc_id}
-    if application.host_nmo_id is None or application.contract_id is None:
-        return set()  # not nominated yet: nothing for the host to see
+    if application.state != State.NOMINATED:
+        return set()
     return {preference.placement.lc_id for preference in application.preferences}
 
 

@@ -236,7 +236,7 @@ def test_a_late_card_of_acceptance_is_flagged(client, world, spring):
         assert application.ca_late is True
         page = client.get(f"/applications/{application.code}").get_data(as_text=True)
         assert "Late CA" in page
-        assert "The CA came after its due date, 11 May 2026." in page
+        assert "The CA came after its due date, 6 May 2026." in page
 
 
 def test_cancellation_releases_the_slot_and_a_substitute_takes_it(client, world, spring):
@@ -302,3 +302,44 @@ def test_history_cannot_be_changed_through_any_page(app):
     """No route writes to the history except through a transition."""
     for rule in app.url_map.iter_rules():
         assert "history" not in rule.rule and "transition" not in rule.rule
+
+
+def test_the_start_date_must_be_in_the_nominated_month_of_the_season(client, world, spring):
+    application = submitted_application(client, world)
+    nominate(client, world, application)
+    page = accept(client, world.host_leo, application, world.department, "2027-07-05").get_data(
+        as_text=True
+    )
+    assert "nominated for July 2026" in page
+    db.session.refresh(application)
+    assert application.state == State.NOMINATED
+
+
+def test_a_substitute_must_be_free_in_the_slots_month(client, world, spring):
+    application = submitted_application(client, world)
+    original = world.federation.student
+    world.federation.student = builders.user(Role.STUDENT, lc_=world.federation.home_lc)
+    db.session.commit()
+    only_in_august = submitted_application(client, world)
+    only_in_august.months = [8]
+    db.session.commit()
+    world.federation.student = original
+    nominate(client, world, application)
+    as_user(client, world.home_neo)
+    client.post(f"/applications/{application.code}/cancel", data={"reason": "Visa refused."})
+    page = client.get(f"/applications/{application.code}").get_data(as_text=True)
+    assert only_in_august.code not in page
+    assert "could take over this slot" in page
+    client.post(
+        f"/applications/{application.code}/substitute", data={"substitute_id": only_in_august.id}
+    )
+    db.session.refresh(only_in_august)
+    assert only_in_august.state == State.SUBMITTED
+
+
+def test_withdrawing_a_draft_tells_no_officer(client, world, spring):
+    code = start_application(client, world)
+    client.post(f"/applications/{code}/withdraw", data={"reason": "Changed my mind."})
+    application = db.session.scalar(select(Application).where(Application.code == code))
+    assert application.state == State.WITHDRAWN
+    assert db.session.scalars(select(OutboxMessage)).all() == []

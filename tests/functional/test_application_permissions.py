@@ -130,3 +130,31 @@ def test_the_home_local_officer_sees_their_lc_s_students_but_cannot_nominate(cli
         db.session.scalar(select(Application.state).where(Application.id == application.id))
         == State.SUBMITTED
     )
+
+
+def test_the_host_sees_nothing_before_a_nomination(client, world, spring):
+    application = submitted_application(client, world)
+    as_user(client, world.host_neo)
+    assert client.get(f"/applications/{application.code}").status_code == 404
+    response = client.post(f"/applications/{application.code}/cancel", data={"reason": "no"})
+    assert response.status_code == 404
+    db.session.refresh(application)
+    assert application.state == State.SUBMITTED
+
+
+def test_a_draft_is_the_students_alone(client, world, spring):
+    code = start_application(client, world)
+    upload(client, code)
+    as_user(client, world.home_neo)
+    assert client.get(f"/applications/{code}").status_code == 404
+    assert code not in client.get("/applications/?queue=outgoing&state=all").get_data(as_text=True)
+
+
+def test_only_the_host_nmo_rejects_a_nominated_student(client, world, nominated):
+    as_user(client, world.host_leo)  # Cardiology, the first choice, is in their LC
+    response = client.post(
+        f"/applications/{nominated.code}/reject", data={"reason": "no"}, follow_redirects=True
+    )
+    assert "Only the host national officer may reject" in response.get_data(as_text=True)
+    db.session.refresh(nominated)
+    assert nominated.state == State.NOMINATED

@@ -120,3 +120,19 @@ def test_concurrent_nominations_never_exceed_a_contracts_slots(app):
     ).all()
     assert len(nominated) == 2
     assert db.session.scalar(select(ContractSlot.used)) == 2
+
+
+def test_two_nominations_of_the_same_application_take_one_slot(app):
+    """A double click, or two officers at once: the second finds the state moved on."""
+    officers, applications, _ = _world(slots=RACERS, capacity=RACERS, state=State.SUBMITTED)
+    application = applications[0]
+    home_officer = officers[0]
+    _race(
+        app,
+        [(home_officer.email, f"/applications/{application.code}/nominate", {"month": 7})] * RACERS,
+    )
+    db.session.expire_all()
+    assert db.session.get(Application, application.id).state == State.NOMINATED
+    assert db.session.scalar(select(ContractSlot.used)) == 1
+    steps = db.session.get(Application, application.id).history
+    assert [s.to_state for s in steps] == [State.NOMINATED]

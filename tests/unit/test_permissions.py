@@ -4,7 +4,7 @@ from types import SimpleNamespace as Obj
 
 import pytest
 
-from exchange.applications.states import Actor
+from exchange.applications.states import Actor, State
 from exchange.auth.models import Role
 from exchange.auth.permissions import (
     actors_for,
@@ -41,18 +41,22 @@ OTHER_LEO = person(9, member(Role.LOCAL_OFFICER, HOST, OTHER_LC, SCOPE))
 STRANGER_NEO = person(10, member(Role.NATIONAL_OFFICER, OTHER, program_id=SCOPE))
 
 APPLICATION = Obj(
+    state=State.ACCEPTED,
     student_id=STUDENT.id,
     program_id=SCOPE,
     home_nmo_id=HOME,
     home_lc_id=HOME_LC,
     host_nmo_id=HOST,
+    submitted_at="submitted",
     contract_id=1,
     placement=Obj(lc_id=HOST_LC),
     preferences=[Obj(placement=Obj(lc_id=OTHER_LC))],
 )
 # Nominated, not placed: the host LCs are those of the ranked placements.
-UNPLACED = Obj(**{**vars(APPLICATION), "placement": None})
+UNPLACED = Obj(**{**vars(APPLICATION), "placement": None, "state": State.NOMINATED})
+REJECTED_BY_HOST = Obj(**{**vars(UNPLACED), "state": State.REJECTED})
 NOT_NOMINATED = Obj(**{**vars(UNPLACED), "contract_id": None})
+DRAFT = Obj(**{**vars(NOT_NOMINATED), "submitted_at": None})
 
 
 @pytest.mark.parametrize(
@@ -70,6 +74,12 @@ NOT_NOMINATED = Obj(**{**vars(UNPLACED), "contract_id": None})
         (HOST_LEO, UNPLACED, set()),  # ranked no placement of their LC
         (OTHER_LEO, UNPLACED, {Actor.HOST_LOCAL_OFFICER}),  # ranked one of theirs
         (OTHER_LEO, NOT_NOMINATED, set()),  # the host sees nothing before nomination
+        (OTHER_LEO, REJECTED_BY_HOST, set()),  # ranked, but no longer to be placed
+        (HOST_NEO, NOT_NOMINATED, set()),
+        (HOME_NEO, NOT_NOMINATED, {Actor.HOME_NATIONAL_OFFICER}),
+        (HOME_NEO, DRAFT, set()),  # a draft is the student's alone
+        (HOME_LEO, DRAFT, set()),
+        (STUDENT, DRAFT, {Actor.STUDENT}),
         (OTHER_LEO, APPLICATION, set()),  # placed in another LC
         (STRANGER_NEO, APPLICATION, set()),
     ],
