@@ -1355,8 +1355,10 @@ class _DemoBuilder:
             "contact_person": host_lo["name"] if at >= 3 else None,
             "contact_email": host_lo["email"] if at >= 3 else None,
             "accepted_at": times.get(State.ACCEPTED),
-            "arrival_at": (
-                _at(starts_on - timedelta(days=1), rng.randint(6, 22)) if at >= 4 else None
+            "arrival_local": (
+                datetime.combine(starts_on - timedelta(days=1), time(rng.randint(6, 22)))
+                if at >= 4
+                else None
             ),
             "arrival_transport": rng.choice(TRANSPORTS) if at >= 4 else None,
             "confirmed_at": times.get(State.CONFIRMED),
@@ -1392,7 +1394,6 @@ class _DemoBuilder:
         if at >= PROGRESS.index(State.NOMINATED):
             values["ca_due_on"] = deadlines.ca_due_on(self.season.month_date(month))
         if at >= PROGRESS.index(State.ACCEPTED):
-            values["ca_due_on"] = deadlines.ca_due_on(starts_on)
             values["cc_due_on"] = deadlines.cc_due_on(starts_on)
             values["ca_late"] = deadlines.came_late(times[State.ACCEPTED], values["ca_due_on"])
         if at >= PROGRESS.index(State.CONFIRMED):
@@ -1454,7 +1455,9 @@ class _DemoBuilder:
             reason, action, actor = rng.choice(WITHDRAW_REASONS), Action.WITHDRAW, Actor.STUDENT
         else:
             reason, action = rng.choice(CANCEL_REASONS), Action.CANCEL
-            actor = rng.choice((Actor.HOME_NATIONAL_OFFICER, Actor.HOST_NATIONAL_OFFICER))
+            # The host has no say before it is nominated there.
+            cancellers = (Actor.HOME_NATIONAL_OFFICER, Actor.HOST_NATIONAL_OFFICER)
+            actor = rng.choice(cancellers if reached != State.SUBMITTED else cancellers[:1])
         actor_id = {
             Actor.STUDENT: None,
             Actor.HOME_NATIONAL_OFFICER: self.national_officer[(home_id, program)],

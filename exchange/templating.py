@@ -36,8 +36,16 @@ def format_datetime(value: datetime | None) -> str:
     return f"{value.day} {value:%B %Y, %H:%M} UTC"
 
 
+def format_local_datetime(value: datetime | None) -> str:
+    """A wall-clock time with no time zone, such as a local arrival time."""
+    if value is None:
+        return "—"
+    return f"{value.day} {value:%B %Y, %H:%M}"
+
+
 def register(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(format_local_datetime, "local_datetime")
     app.add_template_filter(month_name, "month_name")
     app.add_template_global(STATE_BADGE_CLASSES, "state_badge_classes")

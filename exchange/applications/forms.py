@@ -91,7 +91,9 @@ class AcceptForm(FlaskForm):
 
 
 class ConfirmationForm(FlaskForm):
-    arrival_at = DateTimeLocalField("Arrival (local time)", validators=[DataRequired()])
+    arrival_local = DateTimeLocalField(
+        "Arrival (local time at the destination)", validators=[DataRequired()]
+    )
     transport = StringField(
         "How you travel",
         validators=[DataRequired(), Length(max=200)],

@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    DateTime,
     Enum,
     ForeignKey,
     Index,
@@ -14,9 +15,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy import (
-    false as sa_false,
-)
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.applications.states import State
@@ -106,7 +105,8 @@ class Application(TimestampMixin, db.Model):
     accepted_at: Mapped[datetime | None]
 
     # Card of confirmation (CC)
-    arrival_at: Mapped[datetime | None]
+    # The wall-clock time at the destination, as the student gives it: no time zone.
+    arrival_local: Mapped[datetime | None] = mapped_column(DateTime(timezone=False))
     arrival_transport: Mapped[str | None] = mapped_column(String(200))
     confirmed_at: Mapped[datetime | None]
 
@@ -119,7 +119,10 @@ class Application(TimestampMixin, db.Model):
     closing_reason: Mapped[str | None] = mapped_column(Text)
 
     # A substitute takes over the contract slot of a cancelled application.
-    substitute_for_id: Mapped[int | None] = mapped_column(ForeignKey("applications.id"))
+    substitute_for_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id"),
+        unique=True,  # one substitute per given-back slot
+    )
 
     student: Mapped[User] = relationship()
     program: Mapped[Program] = relationship()
@@ -161,7 +164,7 @@ class Application(TimestampMixin, db.Model):
             name="accepted_has_card_of_acceptance",
         ),
         CheckConstraint(
-            f"state NOT IN {_states_sql(*_CONFIRMED_OR_LATER)} OR (arrival_at IS NOT NULL"
+            f"state NOT IN {_states_sql(*_CONFIRMED_OR_LATER)} OR (arrival_local IS NOT NULL"
             " AND arrival_transport IS NOT NULL AND confirmed_at IS NOT NULL)",
             name="confirmed_has_card_of_confirmation",
         ),

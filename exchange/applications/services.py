@@ -409,11 +409,11 @@ def _closing(reason: str | None) -> dict:
 
 
 def confirm_application(
-    student: User, application: Application, arrival_at: datetime, transport: str
+    student: User, application: Application, arrival_local: datetime, transport: str
 ) -> None:
     """The card of confirmation (CC): when and how the student arrives."""
     earliest = application.starts_on - timedelta(days=14) if application.starts_on else None
-    if earliest and not earliest <= arrival_at.date() <= application.ends_on:
+    if earliest and not earliest <= arrival_local.date() <= application.ends_on:
         raise DomainError(
             "Give an arrival between two weeks before the start and the end of the exchange."
         )
@@ -424,7 +424,7 @@ def confirm_application(
         application,
         Action.CONFIRM,
         student,
-        arrival_at=arrival_at,
+        arrival_local=arrival_local,
         arrival_transport=transport.strip(),
         confirmed_at=confirmed_at,
         cc_late=deadlines.came_late(confirmed_at, application.cc_due_on),
@@ -579,19 +579,17 @@ def cancel_application(officer: User, application: Application, reason: str) -> 
 def substitute_candidates(application: Application) -> list[Application]:
     """Submitted applications that could take over a cancelled one's contract slot: same
     NMO, host, program and season, and free in the slot's month."""
-    candidates = (
-        db.session.scalars(
-            select(Application)
-            .where(
-                Application.state == State.SUBMITTED,
-                Application.home_nmo_id == application.home_nmo_id,
-                Application.host_nmo_id == application.host_nmo_id,
-                Application.program_id == application.program_id,
-                Application.season_id == application.season_id,
-            )
-            .order_by(Application.points.desc().nulls_last(), Application.submitted_at)
-            .options(selectinload(Application.student))
+    candidates = db.session.scalars(
+        select(Application)
+        .where(
+            Application.state == State.SUBMITTED,
+            Application.home_nmo_id == application.home_nmo_id,
+            Application.host_nmo_id == application.host_nmo_id,
+            Application.program_id == application.program_id,
+            Application.season_id == application.season_id,
         )
+        .order_by(Application.points.desc().nulls_last(), Application.submitted_at)
+        .options(selectinload(Application.student))
     )
     return [c for c in candidates if application.exchange_month in c.months]
 

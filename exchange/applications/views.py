@@ -404,7 +404,7 @@ def confirm(code: str):
         services.confirm_application(
             current_user,
             application,
-            form.arrival_at.data.replace(tzinfo=utcnow().tzinfo),
+            form.arrival_local.data,
             form.transport.data,
         )
     except (DomainError, InvalidTransition) as error:

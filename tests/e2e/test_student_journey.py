@@ -178,7 +178,7 @@ def test_student_applies_is_nominated_accepted_and_confirms(
 
     # ...goes back to the application and sends the card of confirmation.
     click_through(page, page.locator(".breadcrumb").get_by_role("link", name=code))
-    page.fill("#arrival_at", world["arrival_at"])
+    page.fill("#arrival_local", world["arrival_at"])
     page.fill("#transport", "Train from Zagreb")
     click_through(page, page.get_by_role("button", name="Submit the card of confirmation"))
     expect(flash(page)).to_have_text("Your card of confirmation is in. Have a good journey!")

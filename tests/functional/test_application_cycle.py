@@ -61,7 +61,7 @@ def test_the_whole_cycle_from_application_to_certificate(client, world, spring):
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     response = client.post(
         f"/applications/{code}/confirm",
-        data={"arrival_at": "2026-07-05T14:30", "transport": "Train from Zagreb"},
+        data={"arrival_local": "2026-07-05T14:30", "transport": "Train from Zagreb"},
     )
     assert response.status_code == 302
     db.session.refresh(application)

@@ -81,7 +81,7 @@ def make_application(
         cc_due_on=date(2026, 6, 5),
     )
     if state == State.CERTIFIED:
-        application.arrival_at = datetime(2026, 7, 2, 18, 0, tzinfo=UTC)
+        application.arrival_local = datetime(2026, 7, 2, 18, 0)
         application.arrival_transport = "Train from Zagreb"
         application.confirmed_at = datetime(2026, 5, 20, tzinfo=UTC)
         application.arrived_at = datetime(2026, 7, 2, 18, 0, tzinfo=UTC)
