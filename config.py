@@ -42,6 +42,7 @@ class Config:
     RATELIMIT_ENABLED = env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")
+    UPLOAD_RATE_LIMIT = env("UPLOAD_RATE_LIMIT", "60 per hour")
 
     # Mail leaves through the outbox table; "log" writes it to the log, "smtp" sends it.
     MAIL_BACKEND = env("MAIL_BACKEND", "log")

@@ -4,6 +4,7 @@ timeline and the actions the viewer may take, the cards, and the officers' queue
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -45,12 +46,16 @@ from exchange.auth.models import Role
 from exchange.auth.permissions import actors_for, can_choose_substitute, can_place_in
 from exchange.database import utcnow
 from exchange.errors import DomainError, InvalidTransition
-from exchange.extensions import db
+from exchange.extensions import db, limiter
 from exchange.organizations.models import NMO, Program, month_name
 from exchange.organizations.queries import current_season
 from exchange.placements.models import PLACEMENT_KIND_OF_PROGRAM, Placement
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
+
+
+def _upload_rate_limit() -> str:
+    return current_app.config["UPLOAD_RATE_LIMIT"]
 
 
 def _application_or_404(code: str) -> Application:
@@ -78,6 +83,7 @@ def _refused(error: Exception, application: Application) -> Response:
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.STUDENT)
+@limiter.limit(_upload_rate_limit, methods=["POST"])
 def new():
     season = current_season()
     membership = current_user.student_membership
@@ -197,6 +203,7 @@ def edit(code: str):
 
 @bp.route("/<code>/documents", methods=["POST"])
 @role_required(Role.STUDENT)
+@limiter.limit(_upload_rate_limit)
 def upload_document(code: str):
     application = _application_or_404(code)
     if application.student_id != current_user.id:

@@ -1,6 +1,7 @@
 """People and their roles: users, and memberships that scope a role to an NMO, LC and program."""
 
 import enum
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -56,6 +57,16 @@ class User(UserMixin, TimestampMixin, db.Model):
     )
 
     # Flask-Login reads is_active to refuse deactivated accounts; the column serves it.
+
+    @property
+    def password_fingerprint(self) -> str:
+        """Changes whenever the password does; it never reveals the password hash."""
+        return hashlib.sha256(self.password_hash.encode()).hexdigest()[:16]
+
+    def get_id(self) -> str:
+        # The session and the remember-me cookie carry the password's fingerprint, so a
+        # new password (changed or reset) logs out every other browser.
+        return f"{self.id}:{self.password_fingerprint}"
 
     def roles(self) -> set[Role]:
         return {membership.role for membership in self.memberships}

@@ -1,7 +1,5 @@
 """Accounts: registration, login, password resets, and officers created by admins."""
 
-import hashlib
-
 from flask import current_app, render_template, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
@@ -21,9 +19,13 @@ MIN_PASSWORD_LENGTH = 10
 _DUMMY_HASH = generate_password_hash("no-such-user-password")
 
 
-def load_user(user_id: str) -> User | None:
+def load_user(session_id: str) -> User | None:
+    """The user of a session made by ``User.get_id``, while active and password unchanged."""
+    user_id, _, fingerprint = session_id.partition(":")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.is_active else None
+    if user is None or not user.is_active or user.password_fingerprint != fingerprint:
+        return None
+    return user
 
 
 def normalize_email(email: str) -> str:
@@ -111,12 +113,8 @@ def _reset_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
 
 
-def _password_fingerprint(user: User) -> str:
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
-
-
 def make_reset_token(user: User, invitation: bool = False) -> str:
-    payload = {"id": user.id, "pw": _password_fingerprint(user), "invite": invitation}
+    payload = {"id": user.id, "pw": user.password_fingerprint, "invite": invitation}
     return _reset_serializer().dumps(payload)
 
 
@@ -135,7 +133,7 @@ def user_for_reset_token(token: str) -> User | None:
         if age > current_app.config["PASSWORD_RESET_MAX_AGE"]:
             return None
     user = db.session.get(User, data.get("id"))
-    if user is None or not user.is_active or data.get("pw") != _password_fingerprint(user):
+    if user is None or not user.is_active or data.get("pw") != user.password_fingerprint:
         return None
     return user
 

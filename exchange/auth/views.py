@@ -37,6 +37,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/register", methods=["GET", "POST"])
 @public
+@limiter.limit(_login_rate_limit, methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -149,6 +150,8 @@ def account():
             password_form.current_password.errors.append(str(error))
         else:
             db.session.commit()
+            # The new password ends every other session; this one carries on.
+            login_user(current_user._get_current_object())
             flash("Your password is changed.", "success")
             return redirect(url_for("auth.account"))
     return render_template("auth/account.html", name_form=name_form, password_form=password_form)

@@ -106,3 +106,44 @@ def test_forms_refuse_a_post_without_csrf_token(make_app, federation):
     assert response.status_code == 400
     assert "form had expired" in response.get_data(as_text=True)
     assert client.get("/account").status_code == 302  # not logged in
+
+
+def test_every_response_carries_the_security_headers(client):
+    response = client.get("/login")
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
+
+
+def test_a_new_password_logs_out_every_other_browser(app, federation):
+    from tests import builders
+
+    elsewhere, here = app.test_client(), app.test_client()
+    log_in(elsewhere, federation.student.email, remember_me="y")
+    log_in(here, federation.student.email)
+    assert elsewhere.get("/account").status_code == 200
+    response = here.post(
+        "/account",
+        data={
+            "password-current_password": builders.PASSWORD,
+            "password-new_password": "a brand new password",
+            "password-new_password_again": "a brand new password",
+            "password-submit_password": "1",
+        },
+    )
+    assert response.status_code == 302
+    assert here.get("/account").status_code == 200  # the browser that changed it stays in
+    assert elsewhere.get("/account").headers["Location"].startswith("/login")
+    elsewhere.delete_cookie("session")  # the remember-me cookie alone does not let it back
+    assert elsewhere.get("/account").headers["Location"].startswith("/login")
+
+
+def test_registration_is_rate_limited(make_app, federation):
+    limited = make_app(
+        RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="2 per minute", RATELIMIT_STORAGE_URI="memory://"
+    )
+    client = limited.test_client()
+    statuses = [client.post("/register", data={"email": "x"}).status_code for _ in range(3)]
+    assert statuses == [200, 200, 429]
