@@ -1,5 +1,6 @@
 """Flask extensions, created unbound and bound to the app in ``create_app``."""
 
+from flask import current_app
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -17,3 +18,8 @@ csrf = CSRFProtect()
 bootstrap = Bootstrap5()
 # Storage is chosen in create_app: Redis where EXCHANGE_REDIS_URL is set, memory otherwise.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def page_of(statement):
+    """One page of ``statement`` as the request asks (``?page=``), of the configured size."""
+    return db.paginate(statement, per_page=current_app.config["PAGE_SIZE"], error_out=False)

@@ -11,7 +11,7 @@ from exchange.auth import services
 from exchange.auth.decorators import role_required
 from exchange.auth.models import Membership, Role, User
 from exchange.errors import DomainError
-from exchange.extensions import db
+from exchange.extensions import db, page_of
 from exchange.organizations.models import NMO, LocalCommittee, Program
 from exchange.organizations.queries import lc_choices, nmo_choices, program_choices
 
@@ -42,8 +42,12 @@ def users():
     status = request.args.get("status", "")
     statement = select(User).order_by(User.name, User.id)
     if query:
-        pattern = f"%{query.lower()}%"
-        statement = statement.where(or_(User.email.like(pattern), User.name.ilike(pattern)))
+        statement = statement.where(
+            or_(
+                User.email.icontains(query, autoescape=True),
+                User.name.icontains(query, autoescape=True),
+            )
+        )
     if role in {r.value for r in Role}:
         statement = statement.where(User.memberships.any(Membership.role == role))
     if nmo_id:
@@ -52,7 +56,7 @@ def users():
         statement = statement.where(User.is_active)
     elif status == "inactive":
         statement = statement.where(~User.is_active)
-    page = db.paginate(statement, per_page=25, error_out=False)
+    page = page_of(statement)
     return render_template(
         "admin/users.html",
         page=page,

@@ -32,6 +32,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class NewApplicationForm(FlaskForm):
+    season_id = SelectField("Season", coerce=int)
     program_id = SelectField("Program", coerce=int)
     host_nmo_id = SelectField(
         "Host NMO", coerce=int, validators=[DataRequired(message="Choose the host NMO.")]

@@ -10,7 +10,7 @@ from exchange.applications.models import Application, Preference
 from exchange.applications.states import State
 from exchange.auth.models import Role, User
 from exchange.database import utcnow
-from exchange.extensions import db
+from exchange.extensions import db, page_of
 from exchange.organizations.models import NMO, Program, Season
 from exchange.organizations.queries import current_season
 from exchange.placements.models import Placement
@@ -34,61 +34,62 @@ def late_card_condition(today: date):
     )
 
 
-def _outgoing_scope(user):
-    """Applications of the user's NMO or LC, once submitted (a draft is the student's)."""
-    if user.is_admin:
-        return None
-    scopes = []
-    for m in user.officer_memberships():
-        if m.role == Role.NATIONAL_OFFICER:
-            scopes.append(
-                and_(Application.home_nmo_id == m.nmo_id, Application.program_id == m.program_id)
-            )
-        else:
-            scopes.append(
-                and_(Application.home_lc_id == m.lc_id, Application.program_id == m.program_id)
-            )
-    return and_(Application.submitted_at.is_not(None), or_(*scopes)) if scopes else false()
+def outgoing_condition(membership):
+    """Applications of an officer's NMO (national) or LC (local) in their program, once
+    submitted: a draft is the student's alone."""
+    if membership.role == Role.NATIONAL_OFFICER:
+        home = Application.home_nmo_id == membership.nmo_id
+    else:
+        home = Application.home_lc_id == membership.lc_id
+    return and_(
+        home,
+        Application.program_id == membership.program_id,
+        Application.submitted_at.is_not(None),
+    )
 
 
-def _incoming_scope(user):
-    """Applications nominated to the user's NMO, or placed (or placeable) in their LC."""
+def incoming_condition(membership):
+    """Applications nominated to an officer's NMO (national), or placed in their LC, or
+    waiting for a placement and ranking one of their LC's (local)."""
+    if membership.role == Role.NATIONAL_OFFICER:
+        host = Application.host_nmo_id == membership.nmo_id
+    else:
+        lc_placements = select(Placement.id).where(Placement.lc_id == membership.lc_id)
+        ranked_here = select(Preference.application_id).where(
+            Preference.placement_id.in_(lc_placements)
+        )
+        host = or_(
+            Application.placement_id.in_(lc_placements),
+            and_(Application.state == State.NOMINATED, Application.id.in_(ranked_here)),
+        )
+    return and_(
+        host,
+        Application.program_id == membership.program_id,
+        Application.contract_id.is_not(None),
+    )
+
+
+def queue_scope(user, queue: str):
+    """What ``user`` sees in a queue: the union over their officer roles, the same rule as
+    exchange.auth.permissions.actors_for; an admin sees every NMO's."""
+    if queue == "outgoing":
+        condition, for_admin = outgoing_condition, Application.submitted_at.is_not(None)
+    else:
+        condition, for_admin = incoming_condition, Application.contract_id.is_not(None)
     if user.is_admin:
-        return Application.contract_id.is_not(None)
-    scopes = []
-    for m in user.officer_memberships():
-        if m.role == Role.NATIONAL_OFFICER:
-            scopes.append(
-                and_(
-                    Application.host_nmo_id == m.nmo_id,
-                    Application.program_id == m.program_id,
-                )
-            )
-        else:
-            lc_placements = select(Placement.id).where(Placement.lc_id == m.lc_id)
-            ranked_here = select(Preference.application_id).where(
-                Preference.placement_id.in_(lc_placements)
-            )
-            scopes.append(
-                and_(
-                    Application.program_id == m.program_id,
-                    or_(
-                        Application.placement_id.in_(lc_placements),
-                        and_(
-                            Application.state == State.NOMINATED,
-                            Application.id.in_(ranked_here),
-                        ),
-                    ),
-                )
-            )
-    return and_(Application.contract_id.is_not(None), or_(*scopes)) if scopes else false()
+        return for_admin
+    conditions = [condition(m) for m in user.officer_memberships()]
+    return or_(*conditions) if conditions else false()
 
 
 def queue_page(user, queue: str, args) -> tuple[Pagination, dict]:
     """One page of ``queue`` for ``user``, filtered by the request's ``args``, and the
     filter values to show back on the page."""
     season = current_season()
-    season_id = args.get("season", type=int) or (season.id if season else None)
+    all_seasons = args.get("season") == "all"
+    season_id = (
+        None if all_seasons else args.get("season", type=int) or (season.id if season else None)
+    )
     state = args.get("state", DEFAULT_STATE[queue])
     text = args.get("q", "").strip()
     late_only = args.get("late") == "1"
@@ -107,9 +108,7 @@ def queue_page(user, queue: str, args) -> tuple[Pagination, dict]:
     if queue == "mine":
         statement = statement.where(Application.student_id == user.id)
     else:
-        scope = _outgoing_scope(user) if queue == "outgoing" else _incoming_scope(user)
-        if scope is not None:
-            statement = statement.where(scope)
+        statement = statement.where(queue_scope(user, queue))
         if season_id:
             statement = statement.where(Application.season_id == season_id)
     if state in {s.value for s in State}:
@@ -121,18 +120,23 @@ def queue_page(user, queue: str, args) -> tuple[Pagination, dict]:
     if text:
         statement = statement.where(
             or_(
-                Application.code.ilike(f"%{text}%"),
-                Application.student_id.in_(select(User.id).where(User.name.ilike(f"%{text}%"))),
-                Application.host_nmo_id.in_(select(NMO.id).where(NMO.acronym.ilike(f"%{text}%"))),
+                Application.code.icontains(text, autoescape=True),
+                Application.student_id.in_(
+                    select(User.id).where(User.name.icontains(text, autoescape=True))
+                ),
+                Application.host_nmo_id.in_(
+                    select(NMO.id).where(NMO.acronym.icontains(text, autoescape=True))
+                ),
             )
         )
-    pagination = db.paginate(statement, per_page=25, error_out=False)
+    pagination = page_of(statement)
     options = {
         "state": state,
         "q": text,
         "late": late_only,
         "program_id": program_id,
         "season_id": season_id,
+        "all_seasons": all_seasons,
         "seasons": db.session.scalars(select(Season).order_by(Season.starts_on.desc())).all(),
         "programs": db.session.scalars(select(Program).order_by(Program.code)).all(),
     }

@@ -47,8 +47,8 @@ from exchange.auth.permissions import actors_for, can_choose_substitute, can_pla
 from exchange.database import utcnow
 from exchange.errors import DomainError, InvalidTransition
 from exchange.extensions import db, limiter
-from exchange.organizations.models import NMO, Program, month_name
-from exchange.organizations.queries import current_season
+from exchange.organizations.models import NMO, Program, Season, month_name
+from exchange.organizations.queries import open_seasons
 from exchange.placements.models import PLACEMENT_KIND_OF_PROGRAM, Placement
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
@@ -85,9 +85,13 @@ def _refused(error: Exception, application: Application) -> Response:
 @role_required(Role.STUDENT)
 @limiter.limit(_upload_rate_limit, methods=["POST"])
 def new():
-    season = current_season()
     membership = current_user.student_membership
+    seasons = open_seasons()
+    if not seasons:
+        flash("No season is open for applications yet.", "warning")
+        return redirect(url_for("main.index"))
     form = NewApplicationForm()
+    form.season_id.choices = [SelectChoice(s.id, s.code) for s in seasons]
     programs = db.session.scalars(select(Program).order_by(Program.code)).all()
     form.program_id.choices = [SelectChoice(p.id, f"{p.code}: {p.name}") for p in programs]
     hosts = db.session.scalars(
@@ -103,15 +107,13 @@ def new():
         program = next((p for p in programs if p.code == request.args.get("program")), None)
         form.host_nmo_id.data = host.id if host else 0
         form.program_id.data = program.id if program else programs[0].id
-    if season is None:
-        flash("No season is open for applications yet.", "warning")
-        return redirect(url_for("main.index"))
+        form.season_id.data = seasons[0].id
     if form.validate_on_submit():
         try:
             application = services.create_application(
                 current_user,
                 db.session.get(Program, form.program_id.data),
-                season,
+                db.session.get(Season, form.season_id.data),
                 db.session.get(NMO, form.host_nmo_id.data),
             )
         except DomainError as error:
@@ -119,11 +121,9 @@ def new():
             flash(str(error), "danger")
         else:
             db.session.commit()
-            flash(
-                f"Application {application.code} is started. Fill it in and submit it.", "success"
-            )
+            flash(f"{application.code} is started. Fill it in, then submit it.", "success")
             return redirect(url_for("applications.edit", code=application.code))
-    return render_template("applications/new.html", form=form, season=season)
+    return render_template("applications/new.html", form=form)
 
 
 def _placement_choices(application: Application) -> list[SelectChoice]:
@@ -558,9 +558,8 @@ def _pdf(data: bytes, filename: str) -> Response:
 @login_required
 def index():
     """The viewer's applications: a student's own, an officer's queues."""
-    queue = request.args.get("queue") or ("mine" if current_user.has_role(Role.STUDENT) else None)
-    if queue is None:
-        queue = "incoming" if current_user.officer_memberships() else "mine"
+    default = "mine" if current_user.primary_role == Role.STUDENT else "incoming"
+    queue = request.args.get("queue") or default
     if queue not in QUEUES:
         abort(404)
     page, options = queue_page(current_user, queue, request.args)

@@ -112,16 +112,15 @@ def open_placements(program: Program, season: Season | None, filters: PlacementF
             )
         )
     if filters.text:
-        pattern = f"%{filters.text}%"
         statement = statement.where(
             or_(
-                Placement.title.ilike(pattern),
-                Placement.field.ilike(pattern),
-                Placement.city.ilike(pattern),
-                Placement.hospital.ilike(pattern),
-                Placement.supervisor.ilike(pattern),
-                NMO.acronym.ilike(pattern),
-                NMO.country_name.ilike(pattern),
+                Placement.title.icontains(filters.text, autoescape=True),
+                Placement.field.icontains(filters.text, autoescape=True),
+                Placement.city.icontains(filters.text, autoescape=True),
+                Placement.hospital.icontains(filters.text, autoescape=True),
+                Placement.supervisor.icontains(filters.text, autoescape=True),
+                NMO.acronym.icontains(filters.text, autoescape=True),
+                NMO.country_name.icontains(filters.text, autoescape=True),
             )
         )
     return statement.order_by(

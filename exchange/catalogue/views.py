@@ -1,6 +1,6 @@
 """The catalogue students browse: host NMOs' exchange conditions and their placements."""
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from exchange.applications.documents import DOCUMENT_KINDS
@@ -8,7 +8,7 @@ from exchange.auth.decorators import login_required
 from exchange.catalogue import queries
 from exchange.catalogue.queries import PlacementFilters
 from exchange.database import utcnow
-from exchange.extensions import db
+from exchange.extensions import page_of
 from exchange.organizations.models import SEASON_MONTHS, Program
 from exchange.organizations.queries import current_season, programs
 
@@ -24,11 +24,7 @@ def _month_arg() -> int | None:
 
 def _placement_page(program: Program, season, filters: PlacementFilters):
     """One page of the filtered placements and the free months of those on it."""
-    page = db.paginate(
-        queries.open_placements(program, season, filters),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    page = page_of(queries.open_placements(program, season, filters))
     free = queries.free_months([placement.id for placement in page.items], season)
     return page, free
 

@@ -6,8 +6,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, or_, select
 
 from exchange.applications.models import Application
+from exchange.applications.queues import (
+    incoming_condition,
+    late_card_condition,
+    outgoing_condition,
+)
 from exchange.applications.states import State
 from exchange.auth.models import Membership, Role, User
+from exchange.database import utcnow
 from exchange.extensions import db
 from exchange.organizations.models import NMO, Contract, LocalCommittee, Season
 from exchange.organizations.queries import current_season
@@ -55,6 +61,7 @@ class OfficerPanel:
     incoming: Counter = field(default_factory=Counter)
     placements: int = 0
     contracts: int = 0
+    late: int = 0  # applications with a late or overdue card
 
     @property
     def to_nominate(self) -> int:
@@ -73,16 +80,22 @@ def _state_counts(*conditions) -> Counter:
 
 
 def officer_panels(user: User) -> list[OfficerPanel]:
+    """One panel per officer role, counted with the same conditions as the queues."""
     season: Season | None = current_season()
+    today = utcnow().date()
     panels = []
     for membership in user.officer_memberships():
         panel = OfficerPanel(membership)
-        in_season = [Application.program_id == membership.program_id]
-        if season is not None:
-            in_season.append(Application.season_id == season.id)
+        in_season = [Application.season_id == season.id] if season else []
+        outgoing, incoming = outgoing_condition(membership), incoming_condition(membership)
+        panel.outgoing = _state_counts(outgoing, *in_season)
+        panel.incoming = _state_counts(incoming, *in_season)
+        panel.late = db.session.scalar(
+            select(func.count()).where(
+                or_(outgoing, incoming), late_card_condition(today), *in_season
+            )
+        )
         if membership.role == Role.NATIONAL_OFFICER:
-            panel.outgoing = _state_counts(Application.home_nmo_id == membership.nmo_id, *in_season)
-            panel.incoming = _state_counts(Application.host_nmo_id == membership.nmo_id, *in_season)
             if season is not None:
                 panel.contracts = db.session.scalar(
                     select(func.count())
@@ -98,13 +111,6 @@ def officer_panels(user: User) -> list[OfficerPanel]:
                 )
             placement_scope = Placement.nmo_id == membership.nmo_id
         else:
-            panel.outgoing = _state_counts(Application.home_lc_id == membership.lc_id, *in_season)
-            panel.incoming = _state_counts(
-                Application.placement_id.in_(
-                    select(Placement.id).where(Placement.lc_id == membership.lc_id)
-                ),
-                *in_season,
-            )
             placement_scope = Placement.lc_id == membership.lc_id
         panel.placements = db.session.scalar(
             select(func.count())

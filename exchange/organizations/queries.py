@@ -42,6 +42,14 @@ def programs() -> list[Program]:
     return list(db.session.scalars(select(Program).order_by(Program.code)))
 
 
+def open_seasons() -> list[Season]:
+    """Seasons that have not ended: students apply for these."""
+    today = utcnow().date()
+    return list(
+        db.session.scalars(select(Season).where(Season.ends_on >= today).order_by(Season.starts_on))
+    )
+
+
 def current_season() -> Season | None:
     """The season that contains today, else the latest one."""
     today = utcnow().date()

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from exchange.auth.decorators import login_required
 from exchange.auth.models import Membership, Role, User
 from exchange.auth.permissions import can_view_nmo_people
-from exchange.extensions import db
+from exchange.extensions import db, page_of
 from exchange.organizations.models import NMO, LocalCommittee, Program, Region
 
 bp = Blueprint("organizations", __name__, url_prefix="/nmos")
@@ -27,20 +27,19 @@ def nmos():
         .order_by(NMO.country_name, NMO.acronym)
     )
     if query:
-        pattern = f"%{query}%"
         statement = statement.where(
             or_(
-                NMO.acronym.ilike(pattern),
-                NMO.name.ilike(pattern),
-                NMO.country_name.ilike(pattern),
-                NMO.code.ilike(pattern),
+                NMO.acronym.icontains(query, autoescape=True),
+                NMO.name.icontains(query, autoescape=True),
+                NMO.country_name.icontains(query, autoescape=True),
+                NMO.code.icontains(query, autoescape=True),
             )
         )
     if region_id:
         statement = statement.where(NMO.region_id == region_id)
     if program_id:
         statement = statement.where(NMO.programs.any(Program.id == program_id))
-    page = db.paginate(statement, per_page=25, error_out=False)
+    page = page_of(statement)
     lc_counts = dict(
         db.session.execute(
             select(LocalCommittee.nmo_id, func.count())

@@ -89,7 +89,7 @@ def test_student_applies_is_nominated_accepted_and_confirms(
     click_through(page, page.get_by_role("button", name="Start the application"))
     expect(page).to_have_url(re.compile(r"/applications/[PR]-\d{4}-\d{5}/edit$"))
     code = re.search(r"/applications/([^/]+)/edit$", page.url).group(1)
-    expect(flash(page)).to_contain_text(f"Application {code} is started")
+    expect(flash(page)).to_contain_text(f"{code} is started")
     no_problems_so_far(page_problems)
 
     # Fills in the form: a month, two ranked departments, year of study, languages.

@@ -77,7 +77,11 @@ def start_application(client, world) -> str:
     )
     response = client.post(
         "/applications/new",
-        data={"program_id": builders.program().id, "host_nmo_id": world.federation.host.id},
+        data={
+            "season_id": builders.season().id,
+            "program_id": builders.program().id,
+            "host_nmo_id": world.federation.host.id,
+        },
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     code = re.search(r"/applications/(P-2627-\d{5})/edit", response.headers["Location"]).group(1)

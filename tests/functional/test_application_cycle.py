@@ -231,6 +231,10 @@ def test_a_late_card_of_acceptance_is_flagged(client, world, spring):
         as_user(client, world.host_leo)
         queue = client.get("/applications/?queue=incoming&late=1").get_data(as_text=True)
         assert application.code in queue and "CA overdue" in queue
+        # The local officer's home counts it to place, and as late.
+        home = client.get("/").get_data(as_text=True)
+        assert "1 nominated incoming student</a> waits" in home
+        assert 'stat text-danger">1<' in home
         accept(client, world.host_leo, application, world.department)
         db.session.refresh(application)
         assert application.ca_late is True

@@ -49,7 +49,7 @@ def test_each_role_has_its_home_page(client, federation, login, role, expected):
 def test_officer_home_says_what_to_do_next(client, federation, login):
     login(federation.national_officer)
     page = client.get("/").get_data(as_text=True)
-    assert "list your departments" in page
+    assert "No open departments are listed for you yet" in page
 
 
 def test_admin_navigation_shows_users_but_student_does_not(client, federation, login):

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash
 
 from exchange.applications.models import (
@@ -18,8 +19,10 @@ from exchange.applications.models import (
     Preference,
     StateTransition,
 )
-from exchange.applications.states import TRANSITIONS, Action, State
+from exchange.applications.queues import queue_scope
+from exchange.applications.states import TRANSITIONS, Action, Actor, State
 from exchange.auth.models import Membership, Role, User
+from exchange.auth.permissions import actors_for
 from exchange.demo import (
     DEMO_PASSWORD,
     NMOS_CSV,
@@ -413,3 +416,34 @@ def test_rows_added_after_the_seed_get_fresh_ids(seeded):
     db.session.commit()
     for made in (made_nmo, made_lc, student, made_contract, department, application):
         assert made.id == db.session.scalar(select(func.max(type(made).id)))
+
+
+def test_the_queues_show_each_officer_exactly_what_they_may_see(seeded):
+    """The lists (SQL) and the application page (actors_for, Python) apply one rule."""
+    applications = db.session.scalars(
+        select(Application).options(
+            selectinload(Application.placement),
+            selectinload(Application.preferences).selectinload(Preference.placement),
+        )
+    ).all()
+    officers = db.session.scalars(
+        select(User)
+        .join(Membership)
+        .where(Membership.role.in_([Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER]))
+        .order_by(User.id)
+    ).all()
+    checked = 0
+    for officer in officers[::7]:
+        listed = set(
+            db.session.scalars(
+                select(Application.id).where(
+                    sa.or_(queue_scope(officer, "outgoing"), queue_scope(officer, "incoming"))
+                )
+            )
+        )
+        allowed = {
+            a.id for a in applications if actors_for(officer, a) - {Actor.STUDENT, Actor.ADMIN}
+        }
+        assert listed == allowed, officer.email
+        checked += bool(allowed)
+    assert checked > 10  # the sample saw officers with applications to see
