@@ -10,11 +10,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from exchange.applications import deadlines
-from exchange.applications.documents import DOCUMENT_KINDS
+from exchange.applications.documents import DOCUMENT_KINDS, delete_document, store_document
 from exchange.applications.models import (
     MAX_PREFERENCES,
     Application,
     ApplicationCounter,
+    Document,
     Evaluation,
     Preference,
     StateTransition,
@@ -288,7 +289,22 @@ def _only_the_student_on_a_draft(student: User, application: Application) -> Non
     if application.student_id != student.id:
         raise NotAllowed("Only the student changes their application.")
     if application.state != State.DRAFT:
-        raise DomainError("The application is submitted; it cannot be changed any more.")
+        raise DomainError(
+            "The application is submitted: its form and documents cannot be changed any more."
+        )
+
+
+def attach_document(student: User, application: Application, kind: str, upload) -> Document:
+    """Attach (or replace) one of the documents the host asks for, while a draft."""
+    _only_the_student_on_a_draft(student, application)
+    return store_document(application, kind, upload, student)
+
+
+def remove_document(student: User, application: Application, document: Document) -> None:
+    _only_the_student_on_a_draft(student, application)
+    if document.application_id != application.id:
+        raise NotAllowed("That document belongs to another application.")
+    delete_document(document)
 
 
 def update_draft(

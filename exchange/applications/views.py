@@ -14,17 +14,13 @@ from flask import (
 )
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from exchange.applications import services
 from exchange.applications.deadlines import late_cards
-from exchange.applications.documents import (
-    DOCUMENT_KINDS,
-    delete_document,
-    document_path,
-    store_document,
-)
+from exchange.applications.documents import DOCUMENT_KINDS, document_path
 from exchange.applications.forms import (
     AcceptForm,
     ApplicationForm,
@@ -37,7 +33,7 @@ from exchange.applications.forms import (
     ReasonForm,
     SubstituteForm,
 )
-from exchange.applications.models import Application, Document
+from exchange.applications.models import Application, Document, Preference, StateTransition
 from exchange.applications.pdf import card_of_acceptance_pdf, certificate_pdf
 from exchange.applications.queues import QUEUES, queue_page
 from exchange.applications.states import Action, State, available_actions
@@ -58,9 +54,11 @@ def _upload_rate_limit() -> str:
     return current_app.config["UPLOAD_RATE_LIMIT"]
 
 
-def _application_or_404(code: str) -> Application:
+def _application_or_404(code: str, *options) -> Application:
     """The application, if the viewer may see it; 404 otherwise, so codes reveal nothing."""
-    application = db.session.scalar(select(Application).where(Application.code == code))
+    application = db.session.scalar(
+        select(Application).where(Application.code == code).options(*options)
+    )
     if application is None or not actors_for(current_user, application):
         abort(404)
     return application
@@ -215,9 +213,9 @@ def upload_document(code: str):
             flash(" ".join(errors), "danger")
         return redirect(url_for("applications.edit", code=code))
     try:
-        if application.state != State.DRAFT:
-            raise DomainError("Documents can be changed only while the application is a draft.")
-        document = store_document(application, form.kind.data, form.file.data, current_user)
+        document = services.attach_document(
+            current_user, application, form.kind.data, form.file.data
+        )
     except DomainError as error:
         db.session.rollback()
         flash(str(error), "danger")
@@ -255,10 +253,12 @@ def remove_document(code: str, document_id: int):
     if application.student_id != current_user.id:
         abort(404)
     document = _document_or_404(application, document_id)
-    if application.state != State.DRAFT:
-        flash("Documents can be changed only while the application is a draft.", "danger")
+    try:
+        services.remove_document(current_user, application, document)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
     else:
-        delete_document(document)
         db.session.commit()
         flash("The document is removed.", "success")
     return redirect(url_for("applications.edit", code=code))
@@ -283,7 +283,12 @@ def submit(code: str):
 @bp.route("/<code>")
 @login_required
 def show(code: str):
-    application = _application_or_404(code)
+    application = _application_or_404(
+        code,
+        selectinload(Application.history).selectinload(StateTransition.actor),
+        selectinload(Application.preferences).selectinload(Preference.placement),
+        selectinload(Application.documents),
+    )
     actors = actors_for(current_user, application)
     actions = available_actions(application.state, actors)
     forms = {}
@@ -322,6 +327,7 @@ def show(code: str):
         late=late_cards(application, utcnow().date()),
         conditions=services.exchange_conditions_for(application),
         history=application.history,
+        has_card_of_acceptance=application.state in services.HOLDS_PLACE,
         document_kinds=DOCUMENT_KINDS,
         Action=Action,
     )
