@@ -107,6 +107,18 @@ def make_app(app):
         return other
 
     yield _make
+    if made:
+        # Flask-Limiter keeps one state (on or off, storage) for all apps it serves: give
+        # it back the suite's settings by initialising it once more for such an app.
+        made.append(
+            create_app(
+                type(
+                    "Config",
+                    (TestingConfig,),
+                    {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]},
+                )
+            )
+        )
     for other in made:
         with other.app_context():
             db.session.remove()

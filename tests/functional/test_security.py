@@ -147,3 +147,16 @@ def test_registration_is_rate_limited(make_app, federation):
     client = limited.test_client()
     statuses = [client.post("/register", data={"email": "x"}).status_code for _ in range(3)]
     assert statuses == [200, 200, 429]
+
+
+def test_a_rate_limited_app_leaves_the_suite_unlimited(make_app, app, federation):
+    """Guards the make_app fixture: the limiter is shared by every app of the process."""
+    from exchange.extensions import limiter
+
+    make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="1 per minute")
+    assert limiter.enabled is True
+
+
+def test_and_then_logins_are_not_limited_any_more(client, federation):
+    statuses = {log_in(client, federation.student.email, "wrong").status_code for _ in range(5)}
+    assert statuses == {200}
