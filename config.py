@@ -58,6 +58,9 @@ class Config:
     # address, which rate limits count by). 0 when the app faces clients directly.
     PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
+    # The address people reach the app at, for links in mail sent by commands (no request).
+    PUBLIC_URL = env("PUBLIC_URL", "http://127.0.0.1:5000")
+
     PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 3600)
     UPLOAD_FOLDER = env("UPLOAD_FOLDER")  # default: <instance>/uploads
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024

@@ -99,8 +99,12 @@ def register_blueprints(app: Flask) -> None:
     from exchange.applications.views import bp as applications_bp
     from exchange.auth.views import bp as auth_bp
     from exchange.catalogue.views import bp as catalogue_bp
+    from exchange.conditions.views import bp as conditions_bp
+    from exchange.contracts.views import bp as contracts_bp
     from exchange.main.views import bp as main_bp
+    from exchange.matching.views import bp as matching_bp
     from exchange.organizations.views import bp as organizations_bp
+    from exchange.placements.views import bp as placements_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -108,6 +112,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(organizations_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(applications_bp)
+    app.register_blueprint(contracts_bp)
+    app.register_blueprint(conditions_bp)
+    app.register_blueprint(placements_bp)
+    app.register_blueprint(matching_bp)
     app.register_blueprint(api_bp)
 
 

@@ -1,6 +1,7 @@
 """The ``flask exchange ...`` commands."""
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from exchange.errors import DomainError
@@ -44,7 +45,6 @@ def create_user_command(email, role, name, nmo_code, lc_name, program_code, pass
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
-    db.session.commit()
     click.echo(f"Created {user.email}: {user.memberships[0].title}.")
 
 
@@ -89,3 +89,90 @@ def send_mail_command(limit):
     click.echo(f"Sent {sent} messages; {failed} failed.")
     if failed:
         raise click.exceptions.Exit(1)
+
+
+@exchange_cli.command("match")
+@click.option("--season", "season_code", required=True, help="e.g. 2026/27")
+@click.option("--program", "program_code", required=True, help="scope or score")
+@click.option("--host", "host_code", help="Place the students nominated to this NMO.")
+@click.option("--home", "home_code", help="Allocate this NMO's submitted students.")
+@click.option("--ranking", type=click.Choice(["points", "submission"]), default="points")
+@click.option("--approve", is_flag=True, help="Approve the proposal at once.")
+def match_command(season_code, program_code, host_code, home_code, ranking, approve):
+    """Run the matcher for one NMO, print the proposal and, with --approve, approve it.
+
+    --host CODE places the students nominated to that NMO in its placements; --home CODE
+    allocates that NMO's submitted students to its contract slots. The run is recorded as
+    done by the NMO's first national officer for the program.
+    """
+    from sqlalchemy import func, select
+
+    from exchange.applications.notifications import officers_of
+    from exchange.auth.models import Role
+    from exchange.matching.models import MatchingKind, Ranking
+    from exchange.organizations.models import NMO, Program, Season
+
+    if bool(host_code) == bool(home_code):
+        raise click.UsageError("Give exactly one of --host CODE or --home CODE.")
+    kind = MatchingKind.INCOMING if host_code else MatchingKind.OUTGOING
+    code = host_code or home_code
+    nmo = db.session.scalar(select(NMO).where(func.upper(NMO.code) == code.upper()))
+    program = db.session.scalar(
+        select(Program).where(func.upper(Program.code) == program_code.upper())
+    )
+    season = db.session.scalar(select(Season).where(Season.code == season_code))
+    for what, found, given in (
+        ("NMO", nmo, code),
+        ("program", program, program_code),
+        ("season", season, season_code),
+    ):
+        if found is None:
+            raise click.ClickException(f"There is no {what} {given}.")
+    officers = officers_of(nmo.id, program.id, Role.NATIONAL_OFFICER)
+    if not officers:
+        raise click.ClickException(
+            f"{nmo.acronym} has no national officer for {program.code} to record the run."
+        )
+    officer = officers[0]
+    # Approving mails the people concerned, with links: build them for the public address.
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        _match_and_report(officer, kind, nmo, program, season, Ranking(ranking), approve)
+    db.session.commit()
+
+
+def _match_and_report(officer, kind, nmo, program, season, ranking, approve):
+    from sqlalchemy import select
+
+    from exchange.applications.models import Application
+    from exchange.matching import services
+
+    try:
+        run = services.run_matching(officer, kind, nmo, program, season, ranking)
+        applications = {
+            a.id: a
+            for a in db.session.scalars(
+                select(Application).where(
+                    Application.id.in_([row["application_id"] for row in run.proposal])
+                )
+            )
+        }
+        click.echo(
+            f"{kind.label} for {nmo.acronym} {program.code} {season.code}, "
+            f"students ranked {ranking.label}:"
+        )
+        for row in run.proposal:
+            application = applications[row["application_id"]]
+            click.echo(f"  {application.code}  {services.describe(run, row)}")
+        placed = sum(1 for row in run.proposal if row["slot"])
+        click.echo(f"{placed} of {len(run.proposal)} placed.")
+        if approve:
+            done = services.approve_run(officer, run)
+            click.echo(f"Approved by {officer.name}: {done} applications changed.")
+        else:
+            click.echo(
+                f"Proposal {run.id} kept; approve it on the Matching page or with --approve."
+            )
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    db.session.commit()

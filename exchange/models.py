@@ -9,6 +9,7 @@ from exchange.applications.models import (
     StateTransition,
 )
 from exchange.auth.models import Membership, Role, User
+from exchange.matching.models import MatchingKind, MatchingRun, Ranking, RunStatus
 from exchange.organizations.models import (
     NMO,
     Contract,
@@ -42,6 +43,8 @@ __all__ = [
     "Evaluation",
     "ExchangeConditions",
     "LocalCommittee",
+    "MatchingKind",
+    "MatchingRun",
     "Membership",
     "OutboxMessage",
     "Placement",
@@ -50,9 +53,11 @@ __all__ = [
     "Preference",
     "Program",
     "ProjectType",
+    "Ranking",
     "Region",
     "ResearchProject",
     "Role",
+    "RunStatus",
     "Season",
     "StateTransition",
     "User",

@@ -58,6 +58,27 @@ ACCESS = {
     "applications.certify": OFFICERS,
     "applications.reject": OFFICERS,
     "applications.cancel": OFFICERS | ADMIN,
+    "contracts.index": NATIONAL_OFFICER | ADMIN,
+    "contracts.new": NATIONAL_OFFICER | ADMIN,
+    "contracts.edit": NATIONAL_OFFICER | ADMIN,
+    "contracts.delete": NATIONAL_OFFICER | ADMIN,
+    "contracts.export": NATIONAL_OFFICER | ADMIN,
+    "contracts.import_csv": NATIONAL_OFFICER | ADMIN,
+    "conditions.index": NATIONAL_OFFICER | ADMIN,
+    "conditions.edit": NATIONAL_OFFICER | ADMIN,
+    "placements.index": OFFICERS | ADMIN,
+    "placements.new": OFFICERS | ADMIN,
+    "placements.edit": OFFICERS | ADMIN,
+    "placements.close": OFFICERS | ADMIN,
+    "placements.reopen": OFFICERS | ADMIN,
+    "placements.export": OFFICERS | ADMIN,
+    "placements.import_csv": OFFICERS | ADMIN,
+    "matching.index": NATIONAL_OFFICER | ADMIN,
+    "matching.run": NATIONAL_OFFICER | ADMIN,
+    "matching.show": NATIONAL_OFFICER | ADMIN,
+    "matching.assign": NATIONAL_OFFICER | ADMIN,
+    "matching.approve": NATIONAL_OFFICER | ADMIN,
+    "matching.discard": NATIONAL_OFFICER | ADMIN,
 }
 # Files served by extensions: public by nature.
 FILE_ENDPOINTS = {"static", "bootstrap.static"}
@@ -108,7 +129,12 @@ def _url(endpoint: str, rule: str, federation) -> str:
         "<code>": application.code
         if endpoint.startswith("applications.")
         else federation.host.code,
-        "<nmo_code>": federation.host.code,
+        # The home NMO: the national officer of the federation fixture is CROMSIC's.
+        "<nmo_code>": federation.home.code,
+        "<season_code>": "2026-27",
+        "<int:placement_id>": "1",
+        "<int:run_id>": "1",
+        "<int:contract_id>": "1",
         "<program_code>": "SCOPE",
         "<int:document_id>": "1",
         "<token>": "not-a-real-token",

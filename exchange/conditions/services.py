@@ -1,0 +1,288 @@
+"""Exchange conditions (EC): who may publish them, what they may say, and the overview of
+an officer's NMOs, programs and open seasons with the EC each has or still lacks."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from exchange.applications.documents import DOCUMENT_KINDS
+from exchange.auth.models import Role, User
+from exchange.auth.permissions import can_manage_nmo
+from exchange.database import utcnow
+from exchange.errors import DomainError, NotAllowed
+from exchange.extensions import db
+from exchange.organizations.models import (
+    NMO,
+    SEASON_MONTHS,
+    ExchangeConditions,
+    Program,
+    Season,
+    month_name,
+)
+
+# Common ISO 4217 codes for host fees; an EC keeps any code it already has.
+CURRENCIES = (
+    "EUR",
+    "USD",
+    "GBP",
+    "CHF",
+    "SEK",
+    "NOK",
+    "DKK",
+    "PLN",
+    "CZK",
+    "HUF",
+    "RON",
+    "BGN",
+    "TRY",
+    "RSD",
+    "BAM",
+    "MKD",
+    "UAH",
+    "RUB",
+    "BRL",
+    "MXN",
+    "ARS",
+    "CLP",
+    "COP",
+    "PEN",
+    "CAD",
+    "EGP",
+    "MAD",
+    "TND",
+    "NGN",
+    "GHS",
+    "KES",
+    "ZAR",
+    "JOD",
+    "LBP",
+    "SAR",
+    "AED",
+    "QAR",
+    "INR",
+    "PKR",
+    "BDT",
+    "IDR",
+    "MYR",
+    "THB",
+    "VND",
+    "PHP",
+    "CNY",
+    "JPY",
+    "KRW",
+    "TWD",
+    "AUD",
+    "NZD",
+)
+MAX_FEE = Decimal("99999999.99")  # Numeric(10, 2)
+MAX_LEAD_WEEKS = 52
+MAX_TEXT = 4000
+MAX_LANGUAGE = 40
+
+
+@dataclass
+class ConditionsData:
+    """What an officer sets in an EC; the service checks it before anything is written."""
+
+    fee_amount: Decimal = Decimal("0")
+    fee_currency: str = "EUR"
+    min_study_year: int = 3
+    max_study_year: int = 6
+    languages: list[str] = field(default_factory=list)
+    required_documents: list[str] = field(default_factory=list)
+    accommodation: str = ""
+    meals: str = ""
+    months_not_hosted: list[int] = field(default_factory=list)
+    application_lead_weeks: int = 12
+    cancellation_policy: str = ""
+    notes: str = ""
+
+    @classmethod
+    def of(cls, conditions: ExchangeConditions) -> "ConditionsData":
+        return cls(
+            fee_amount=conditions.fee_amount,
+            fee_currency=conditions.fee_currency,
+            min_study_year=conditions.min_study_year,
+            max_study_year=conditions.max_study_year,
+            languages=list(conditions.languages or []),
+            required_documents=list(conditions.required_documents or []),
+            accommodation=conditions.accommodation or "",
+            meals=conditions.meals or "",
+            months_not_hosted=list(conditions.months_not_hosted or []),
+            application_lead_weeks=conditions.application_lead_weeks,
+            cancellation_policy=conditions.cancellation_policy or "",
+            notes=conditions.notes or "",
+        )
+
+
+def clean_languages(values) -> list[str]:
+    """Trimmed, non-empty, each once (first spelling wins), in the order given."""
+    seen: set[str] = set()
+    cleaned = []
+    for value in values:
+        language = " ".join(str(value).split())
+        if language and language.casefold() not in seen:
+            seen.add(language.casefold())
+            cleaned.append(language)
+    return cleaned
+
+
+def problems_with(data: ConditionsData, current_currency: str | None = None) -> list[str]:
+    """Every reason ``data`` cannot be saved, in words an officer can act on."""
+    problems = []
+    if data.fee_amount is None or data.fee_amount < 0:
+        problems.append("The fee cannot be negative.")
+    elif data.fee_amount > MAX_FEE:
+        problems.append("The fee is too large.")
+    if data.fee_currency not in CURRENCIES and data.fee_currency != current_currency:
+        problems.append(f"Choose the fee's currency from the list, not {data.fee_currency!r}.")
+    years_ok = True
+    for label, year in (("lowest", data.min_study_year), ("highest", data.max_study_year)):
+        if year is None or not 1 <= year <= 8:
+            problems.append(f"The {label} year of study must be between 1 and 8.")
+            years_ok = False
+    if years_ok and data.min_study_year > data.max_study_year:
+        problems.append(
+            "The lowest year of study cannot be above the highest "
+            f"({data.min_study_year} > {data.max_study_year})."
+        )
+    long_languages = [lang for lang in data.languages if len(lang) > MAX_LANGUAGE]
+    if long_languages:
+        problems.append(f"A language name has at most {MAX_LANGUAGE} characters.")
+    unknown = [kind for kind in data.required_documents if kind not in DOCUMENT_KINDS]
+    if unknown:
+        problems.append(f"Unknown document kind: {', '.join(unknown)}.")
+    bad_months = [m for m in data.months_not_hosted if m not in SEASON_MONTHS]
+    if bad_months:
+        problems.append("Months not hosted must be months of the year (1 to 12).")
+    lead = data.application_lead_weeks
+    if lead is None or not 0 <= lead <= MAX_LEAD_WEEKS:
+        problems.append(f"The application lead time must be 0 to {MAX_LEAD_WEEKS} weeks.")
+    for label, text in (
+        ("Accommodation", data.accommodation),
+        ("Meals", data.meals),
+        ("The cancellation policy", data.cancellation_policy),
+        ("Notes", data.notes),
+    ):
+        if len(text or "") > MAX_TEXT:
+            problems.append(f"{label} has at most {MAX_TEXT} characters.")
+    return problems
+
+
+def find_conditions(nmo: NMO, program: Program, season: Season) -> ExchangeConditions | None:
+    return db.session.scalar(
+        select(ExchangeConditions).where(
+            ExchangeConditions.nmo_id == nmo.id,
+            ExchangeConditions.program_id == program.id,
+            ExchangeConditions.season_id == season.id,
+        )
+    )
+
+
+def previous_season(season: Season) -> Season | None:
+    return db.session.scalar(
+        select(Season).where(Season.starts_on < season.starts_on).order_by(Season.starts_on.desc())
+    )
+
+
+def previous_conditions(nmo: NMO, program: Program, season: Season) -> ExchangeConditions | None:
+    """Last season's EC of the same NMO and program, to start this season's from."""
+    earlier = previous_season(season)
+    return find_conditions(nmo, program, earlier) if earlier else None
+
+
+def save_exchange_conditions(
+    officer: User, nmo: NMO, program: Program, season: Season, data: ConditionsData
+) -> tuple[ExchangeConditions, bool]:
+    """Publish or update the EC of ``nmo`` for ``program`` and ``season``.
+
+    Returns the EC and whether it was created. Raises NotAllowed or DomainError.
+    """
+    if not can_manage_nmo(officer, nmo.id, program.id):
+        raise NotAllowed(f"You cannot change the exchange conditions of {nmo.acronym}.")
+    if program not in nmo.programs:
+        raise DomainError(f"{nmo.acronym} does not take part in {program.code}.")
+    if season.ends_on < utcnow().date():
+        raise DomainError(f"The {season.code} season has ended; its conditions stay as they were.")
+    conditions = find_conditions(nmo, program, season)
+    data.languages = clean_languages(data.languages)
+    # Kept in a fixed order: documents as DOCUMENT_KINDS lists them, months as a season runs.
+    data.required_documents = [k for k in DOCUMENT_KINDS if k in set(data.required_documents)]
+    data.months_not_hosted = [m for m in SEASON_MONTHS if m in set(data.months_not_hosted)]
+    problems = problems_with(data, conditions.fee_currency if conditions else None)
+    if problems:
+        raise DomainError(" ".join(problems))
+    created = conditions is None
+    if created:
+        conditions = ExchangeConditions(nmo_id=nmo.id, program_id=program.id, season_id=season.id)
+        db.session.add(conditions)
+    conditions.fee_amount = data.fee_amount
+    conditions.fee_currency = data.fee_currency
+    conditions.min_study_year = data.min_study_year
+    conditions.max_study_year = data.max_study_year
+    conditions.languages = data.languages
+    conditions.required_documents = data.required_documents
+    conditions.accommodation = data.accommodation.strip()
+    conditions.meals = data.meals.strip()
+    conditions.months_not_hosted = data.months_not_hosted
+    conditions.application_lead_weeks = data.application_lead_weeks
+    conditions.cancellation_policy = data.cancellation_policy.strip()
+    conditions.notes = data.notes.strip()
+    db.session.flush()
+    return conditions, created
+
+
+# The overview
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    nmo: NMO
+    program: Program
+    season: Season
+    conditions: ExchangeConditions | None
+
+
+def managed_pairs(user: User) -> list[tuple[NMO, Program]]:
+    """(NMO, program) pairs whose EC ``user`` keeps as a national officer, by country."""
+    pairs = {
+        (m.nmo_id, m.program_id): (m.nmo, m.program)
+        for m in user.memberships
+        if m.role == Role.NATIONAL_OFFICER and m.program in m.nmo.programs
+    }
+    return sorted(pairs.values(), key=lambda p: (p[0].country_name, p[0].acronym, p[1].code))
+
+
+def admin_nmos_statement(text: str = ""):
+    """Active NMOs, by country, narrowed by a search on code, acronym or country."""
+    statement = select(NMO).where(NMO.is_active).order_by(NMO.country_name, NMO.acronym)
+    if text:
+        pattern = f"%{text}%"
+        statement = statement.where(
+            NMO.code.ilike(pattern) | NMO.acronym.ilike(pattern) | NMO.country_name.ilike(pattern)
+        )
+    return statement
+
+
+def overview(pairs: list[tuple[NMO, Program]], seasons: list[Season]) -> list[OverviewRow]:
+    """One row per pair and season, with its EC when one is published; one query."""
+    if not pairs or not seasons:
+        return []
+    found = db.session.scalars(
+        select(ExchangeConditions).where(
+            ExchangeConditions.nmo_id.in_({nmo.id for nmo, _ in pairs}),
+            ExchangeConditions.season_id.in_([s.id for s in seasons]),
+        )
+    )
+    by_key = {(c.nmo_id, c.program_id, c.season_id): c for c in found}
+    return [
+        OverviewRow(nmo, program, season, by_key.get((nmo.id, program.id, season.id)))
+        for nmo, program in pairs
+        for season in seasons
+    ]
+
+
+def not_hosted_names(conditions: ExchangeConditions) -> str:
+    months = [m for m in SEASON_MONTHS if m in set(conditions.months_not_hosted or [])]
+    return ", ".join(month_name(m) for m in months)

@@ -1,0 +1,308 @@
+"""Reading contracts: which a user may see, one page of them, and the reciprocity balance.
+
+The balance is summed by the database (GROUP BY over the season's contract months), never
+by looping over contracts in Python: a season holds about 10,000 contracts.
+"""
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import and_, case, false, func, literal_column, or_, select, true, union_all
+from sqlalchemy.orm import aliased, selectinload
+
+from exchange.auth.models import Role
+from exchange.auth.permissions import is_admin
+from exchange.extensions import db, page_of
+from exchange.organizations.models import (
+    NMO,
+    SEASON_MONTHS,
+    Contract,
+    ContractKind,
+    ContractSlot,
+    Program,
+    Season,
+    month_name,
+)
+
+
+def _scopes(user) -> list[tuple[int, int]]:
+    """(NMO, program) pairs the user is national officer for."""
+    return [(m.nmo_id, m.program_id) for m in user.memberships if m.role == Role.NATIONAL_OFFICER]
+
+
+def visible(user):
+    """A condition on Contract: admins see all, national officers their NMOs' in their
+    programs, as sender or host."""
+    if is_admin(user):
+        return true()
+    scopes = _scopes(user)
+    if not scopes:
+        return false()
+    return or_(
+        *(
+            and_(
+                Contract.program_id == program_id,
+                or_(Contract.sending_nmo_id == nmo_id, Contract.host_nmo_id == nmo_id),
+            )
+            for nmo_id, program_id in scopes
+        )
+    )
+
+
+def officer_nmos(user) -> list[NMO]:
+    """The NMOs whose balance the user may read: all for admins, else their own."""
+    statement = select(NMO).order_by(NMO.country_name, NMO.acronym)
+    if not is_admin(user):
+        statement = statement.where(NMO.id.in_({nmo_id for nmo_id, _ in _scopes(user)}))
+    else:
+        statement = statement.where(NMO.is_active)
+    return list(db.session.scalars(statement))
+
+
+def visible_programs(user) -> list[Program]:
+    statement = select(Program).order_by(Program.code)
+    if not is_admin(user):
+        statement = statement.where(Program.id.in_({p for _, p in _scopes(user)}))
+    return list(db.session.scalars(statement))
+
+
+def contracts_page(user, season: Season, program: Program | None, query: str):
+    """One page of the season's contracts the user may see, with their months."""
+    sending, host = aliased(NMO), aliased(NMO)
+    statement = (
+        select(Contract)
+        .join(sending, Contract.sending_nmo_id == sending.id)
+        .join(host, Contract.host_nmo_id == host.id)
+        .join(Program, Contract.program_id == Program.id)
+        .where(Contract.season_id == season.id, visible(user))
+        .options(
+            selectinload(Contract.slots),
+            selectinload(Contract.program),
+            selectinload(Contract.sending_nmo),
+            selectinload(Contract.host_nmo),
+        )
+        .order_by(sending.acronym, host.acronym, Program.code, Contract.id)
+    )
+    if program is not None:
+        statement = statement.where(Contract.program_id == program.id)
+    if query:
+        statement = statement.where(
+            or_(
+                *(
+                    column.icontains(query, autoescape=True)
+                    for nmo in (sending, host)
+                    for column in (nmo.acronym, nmo.country_name, nmo.code)
+                )
+            )
+        )
+    return page_of(statement)
+
+
+# The reciprocity balance
+
+
+@dataclass(frozen=True)
+class BalanceRow:
+    """One pair of NMOs in one program: what ``nmo`` sends to ``partner`` and hosts from it."""
+
+    program: Program
+    nmo: NMO
+    partner: NMO
+    sent: int
+    hosted: int
+    used_sent: int
+    used_hosted: int
+    bilateral_sent: int
+    bilateral_hosted: int
+
+    @property
+    def difference(self) -> int:
+        return self.sent - self.hosted
+
+    @property
+    def unbalanced(self) -> bool:
+        """Bilateral contracts should carry as many slots one way as the other; unilateral
+        ones are one-way by design."""
+        return self.bilateral_sent != self.bilateral_hosted
+
+
+_SUMS = ("sent", "hosted", "used_sent", "used_hosted", "bilateral_sent", "bilateral_hosted")
+_ZERO = literal_column("0")
+
+
+def _month_rows(season_id: int, program_ids, where, partner, sends: bool):
+    """One direction of a pair: a row per contract month, its slots on the side it counts."""
+    slots = func.coalesce(ContractSlot.slots, 0)
+    used = func.coalesce(ContractSlot.used, 0)
+    bilateral = case((Contract.kind == ContractKind.BILATERAL, slots), else_=0)
+    ours, theirs = (slots, _ZERO) if sends else (_ZERO, slots)
+    used_ours, used_theirs = (used, _ZERO) if sends else (_ZERO, used)
+    bilateral_ours, bilateral_theirs = (bilateral, _ZERO) if sends else (_ZERO, bilateral)
+    statement = (
+        select(
+            Contract.program_id.label("program_id"),
+            partner.label("partner_id"),
+            ours.label("sent"),
+            theirs.label("hosted"),
+            used_ours.label("used_sent"),
+            used_theirs.label("used_hosted"),
+            bilateral_ours.label("bilateral_sent"),
+            bilateral_theirs.label("bilateral_hosted"),
+        )
+        .select_from(Contract)
+        .outerjoin(ContractSlot, ContractSlot.contract_id == Contract.id)
+        .where(Contract.season_id == season_id, where)
+    )
+    if program_ids is not None:
+        statement = statement.where(Contract.program_id.in_(program_ids))
+    return statement
+
+
+def _rows(result, nmo_of) -> list[BalanceRow]:
+    rows = list(result)
+    programs = {p.id: p for p in db.session.scalars(select(Program))}
+    ids = {row.partner_id for row in rows} | {nmo_of(row) for row in rows}
+    nmos = {n.id: n for n in db.session.scalars(select(NMO).where(NMO.id.in_(ids)))}
+    return [
+        BalanceRow(
+            program=programs[row.program_id],
+            nmo=nmos[nmo_of(row)],
+            partner=nmos[row.partner_id],
+            **{name: int(getattr(row, name)) for name in _SUMS},
+        )
+        for row in rows
+    ]
+
+
+def nmo_balance(nmo: NMO, season: Season, program_ids=None) -> list[BalanceRow]:
+    """For each partner NMO and program: slots ``nmo`` sends and hosts, and how many are
+    used. ``program_ids`` None means every program."""
+    months = union_all(
+        _month_rows(
+            season.id, program_ids, Contract.sending_nmo_id == nmo.id, Contract.host_nmo_id, True
+        ),
+        _month_rows(
+            season.id, program_ids, Contract.host_nmo_id == nmo.id, Contract.sending_nmo_id, False
+        ),
+    ).subquery()
+    partner = aliased(NMO)
+    statement = (
+        select(
+            months.c.program_id,
+            months.c.partner_id,
+            *(func.sum(months.c[name]).label(name) for name in _SUMS),
+        )
+        .join(partner, partner.id == months.c.partner_id)
+        .group_by(months.c.program_id, months.c.partner_id, partner.acronym)
+        .order_by(partner.acronym, months.c.program_id)
+    )
+    return _rows(db.session.execute(statement), lambda row: nmo.id)
+
+
+class _RowPagination(Pagination):
+    """Pagination over rows (not ORM objects), on its own query argument."""
+
+    def _query_items(self):
+        statement = self._query_args["select"]
+        return list(db.session.execute(statement.limit(self.per_page).offset(self._query_offset)))
+
+    def _query_count(self) -> int:
+        statement = self._query_args["select"].order_by(None).subquery()
+        return db.session.scalar(select(func.count()).select_from(statement))
+
+
+def federation_balance_page(season: Season, program_ids, page: int) -> Pagination:
+    """The federation's most unbalanced pairs (bilateral slots differ one way and the
+    other), worst first; each pair once, its lower NMO id as ``nmo``."""
+    lower_sends = Contract.sending_nmo_id < Contract.host_nmo_id
+    lower = case((lower_sends, Contract.sending_nmo_id), else_=Contract.host_nmo_id)
+    higher = case((lower_sends, Contract.host_nmo_id), else_=Contract.sending_nmo_id)
+    slots = func.coalesce(ContractSlot.slots, 0)
+    used = func.coalesce(ContractSlot.used, 0)
+    is_bilateral = Contract.kind == ContractKind.BILATERAL
+    months = (
+        select(
+            Contract.program_id.label("program_id"),
+            lower.label("nmo_id"),
+            higher.label("partner_id"),
+            case((lower_sends, slots), else_=0).label("sent"),
+            case((lower_sends, 0), else_=slots).label("hosted"),
+            case((lower_sends, used), else_=0).label("used_sent"),
+            case((lower_sends, 0), else_=used).label("used_hosted"),
+            case((and_(lower_sends, is_bilateral), slots), else_=0).label("bilateral_sent"),
+            case((and_(~lower_sends, is_bilateral), slots), else_=0).label("bilateral_hosted"),
+        )
+        .select_from(Contract)
+        .outerjoin(ContractSlot, ContractSlot.contract_id == Contract.id)
+        .where(Contract.season_id == season.id)
+    )
+    if program_ids is not None:
+        months = months.where(Contract.program_id.in_(program_ids))
+    months = months.subquery()
+    sums = {name: func.sum(months.c[name]) for name in _SUMS}
+    gap = func.abs(sums["bilateral_sent"] - sums["bilateral_hosted"])
+    statement = (
+        select(
+            months.c.program_id,
+            months.c.nmo_id,
+            months.c.partner_id,
+            *(total.label(name) for name, total in sums.items()),
+        )
+        .group_by(months.c.program_id, months.c.nmo_id, months.c.partner_id)
+        .having(sums["bilateral_sent"] != sums["bilateral_hosted"])
+        .order_by(gap.desc(), months.c.program_id, months.c.nmo_id, months.c.partner_id)
+    )
+    pagination = _RowPagination(
+        select=statement,
+        page=page,
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    pagination.items = _rows(pagination.items, lambda row: row.nmo_id)
+    return pagination
+
+
+# Export
+
+
+def export_rows(user, season: Season, program: Program | None = None):
+    """The season's contracts the user may see, a month per column, summed by the database:
+    (season, program, sending code, host code, kind, slots April ... March)."""
+    sending, host = aliased(NMO), aliased(NMO)
+    month_columns = [
+        func.coalesce(func.sum(case((ContractSlot.month == month, ContractSlot.slots))), 0).label(
+            f"m{month}"
+        )
+        for month in SEASON_MONTHS
+    ]
+    statement = (
+        select(
+            Season.code.label("season"),
+            Program.code.label("program"),
+            sending.code.label("sending"),
+            host.code.label("host"),
+            Contract.kind,
+            *month_columns,
+        )
+        .select_from(Contract)
+        .join(Season, Contract.season_id == Season.id)
+        .join(Program, Contract.program_id == Program.id)
+        .join(sending, Contract.sending_nmo_id == sending.id)
+        .join(host, Contract.host_nmo_id == host.id)
+        .outerjoin(ContractSlot, ContractSlot.contract_id == Contract.id)
+        .where(Contract.season_id == season.id, visible(user))
+        .group_by(Contract.id, Season.code, Program.code, sending.code, host.code, Contract.kind)
+        .order_by(Program.code, sending.code, host.code)
+    )
+    if program is not None:
+        statement = statement.where(Contract.program_id == program.id)
+    return db.session.execute(statement)
+
+
+def compact_slots(contract: Contract) -> str:
+    """ "Jul 2 · Aug 1": the months with slots, in season order."""
+    rows = sorted(
+        (row for row in contract.slots if row.slots), key=lambda r: SEASON_MONTHS.index(r.month)
+    )
+    return " · ".join(f"{month_name(row.month)[:3]} {row.slots}" for row in rows)

@@ -1,0 +1,303 @@
+"""Contracts between NMOs: the list with each pair's balance, the editor, CSV in and out."""
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from wtforms.fields.choices import SelectChoice
+
+from exchange.auth.decorators import role_required
+from exchange.auth.models import Role
+from exchange.auth.permissions import is_admin
+from exchange.contracts import csv_io, queries, services
+from exchange.contracts.forms import ConfirmForm, ContractForm, ImportForm
+from exchange.errors import DomainError
+from exchange.extensions import db
+from exchange.organizations.models import NMO, Contract, ContractKind, Program, Season
+from exchange.organizations.queries import current_season, nmo_choices
+
+bp = Blueprint("contracts", __name__, url_prefix="/contracts")
+
+OFFICERS_AND_ADMINS = (Role.NATIONAL_OFFICER, Role.ADMIN)
+# Import errors shown on the page; the count says how many more there are.
+SHOWN_ERRORS = 200
+
+
+def _seasons() -> list[Season]:
+    return list(db.session.scalars(select(Season).order_by(Season.starts_on.desc())))
+
+
+def _chosen_season(seasons: list[Season]) -> Season | None:
+    code = request.args.get("season", "")
+    chosen = next((s for s in seasons if s.code == code), None)
+    return chosen or current_season()
+
+
+def _chosen_program(programs: list[Program]) -> Program | None:
+    code = request.args.get("program", "").casefold()
+    return next((p for p in programs if p.code.casefold() == code), None)
+
+
+def _contract_or_404(contract_id: int) -> Contract:
+    """The contract, if the user may manage it; 404 otherwise, as if it did not exist."""
+    contract = db.session.get(Contract, contract_id)
+    if contract is None or not services.can_view_contract(current_user, contract):
+        abort(404)
+    return contract
+
+
+@bp.route("/")
+@role_required(*OFFICERS_AND_ADMINS)
+def index():
+    seasons = _seasons()
+    season = _chosen_season(seasons)
+    programs = queries.visible_programs(current_user)
+    program = _chosen_program(programs)
+    query = request.args.get("q", "").strip()
+    if season is None:
+        return render_template("contracts/index.html", season=None, seasons=[], page=None)
+    page = queries.contracts_page(current_user, season, program, query)
+    balance = _balance(season, programs, program)
+    return render_template(
+        "contracts/index.html",
+        season=season,
+        seasons=seasons,
+        programs=programs,
+        program=program,
+        query=query,
+        page=page,
+        compact_slots=queries.compact_slots,
+        **balance,
+    )
+
+
+def _balance(season: Season, programs: list[Program], program: Program | None) -> dict:
+    """The reciprocity balance: of one NMO (the officer's own, or the one an admin picks),
+    or, for an admin who picks none, the federation's most unbalanced pairs."""
+    nmos = queries.officer_nmos(current_user)
+    code = request.args.get("nmo", "")
+    nmo = next((n for n in nmos if n.code == code), None)
+    admin = is_admin(current_user)
+    if nmo is None and not admin and nmos:
+        nmo = nmos[0]
+    program_ids = None if program is None else {program.id}
+    if nmo is not None and not admin:
+        managed = services.managed_program_ids(current_user, nmo.id)
+        program_ids = managed if program_ids is None else program_ids & managed
+    shown = {"balance_nmos": nmos, "balance_nmo": nmo}
+    if nmo is not None:
+        return shown | {"balance_rows": queries.nmo_balance(nmo, season, program_ids)}
+    if admin:
+        page = request.args.get("balance_page", 1, type=int)
+        return shown | {"balance_page": queries.federation_balance_page(season, program_ids, page)}
+    return shown
+
+
+# The editor
+
+
+def _fill_choices(form: ContractForm, contract: Contract | None = None) -> None:
+    form.sending_nmo_id.choices = nmo_choices("Choose the sending NMO…")
+    form.host_nmo_id.choices = nmo_choices("Choose the host NMO…")
+    programs = queries.visible_programs(current_user)
+    if contract is not None and contract.program not in programs:
+        programs.append(contract.program)
+    form.program_id.choices = [SelectChoice(p.id, f"{p.code}: {p.name}") for p in programs]
+    form.season_id.choices = [SelectChoice(s.id, s.code) for s in _seasons()]
+
+
+def _terms_from(form: ContractForm) -> services.ContractTerms:
+    """What the (validated) form says; its choices are ids of existing rows."""
+    season = db.session.get(Season, form.season_id.data)
+    program = db.session.get(Program, form.program_id.data)
+    sending = db.session.get(NMO, form.sending_nmo_id.data)
+    host = db.session.get(NMO, form.host_nmo_id.data)
+    return services.ContractTerms(
+        season=season,
+        program=program,
+        sending=sending,
+        host=host,
+        kind=ContractKind(form.kind.data),
+        slots=form.slots_by_month(),
+    )
+
+
+def _saved(message: str) -> Response:
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("contracts.index", **_list_args()))
+
+
+def _list_args() -> dict:
+    return {k: v for k, v in request.args.items() if k in ("season", "program", "q", "nmo")}
+
+
+def _refused(error: Exception) -> None:
+    db.session.rollback()
+    if isinstance(error, IntegrityError):
+        message = (
+            "Someone saved the same contract, or a nomination took one of its slots, at the "
+            "same moment. Check the contracts and save again."
+        )
+    else:
+        message = str(error)
+    flash(message, "danger")
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*OFFICERS_AND_ADMINS)
+def new():
+    form = ContractForm()
+    _fill_choices(form)
+    if request.method == "GET":
+        form.mirror.data = True
+        season = _chosen_season(_seasons())
+        form.season_id.data = season.id if season else None
+        own = queries.officer_nmos(current_user) if not is_admin(current_user) else []
+        form.sending_nmo_id.data = own[0].id if own else 0
+        programs = queries.visible_programs(current_user)
+        chosen = _chosen_program(programs)
+        form.program_id.data = (chosen or programs[0]).id if programs else None
+    elif form.validate_on_submit():
+        try:
+            contract = services.create_contract(
+                current_user, _terms_from(form), mirror=form.mirror.data
+            )
+        except (DomainError, IntegrityError) as error:
+            _refused(error)
+        else:
+            mirrored = form.mirror.data and contract.kind == ContractKind.BILATERAL
+            return _saved(_saved_message(contract, "created", mirrored))
+    return render_template("contracts/form.html", form=form, contract=None)
+
+
+def _saved_message(contract: Contract, verb: str, mirrored: bool) -> str:
+    message = (
+        f"The {contract.program.code} contract {contract.sending_nmo.acronym} → "
+        f"{contract.host_nmo.acronym} for {contract.season.code} is {verb}"
+    )
+    if mirrored:
+        message += f", with its mirror {contract.host_nmo.acronym} → {contract.sending_nmo.acronym}"
+    return message + "."
+
+
+def _mirror_in_step(contract: Contract) -> bool:
+    """Whether the contract's mirror exists with the same slots: then editing keeps them
+    together by default."""
+    mirror = services.find_contract(
+        contract.season_id, contract.program_id, contract.host_nmo_id, contract.sending_nmo_id
+    )
+    return mirror is not None and services.slots_of(mirror) == services.slots_of(contract)
+
+
+@bp.route("/<int:contract_id>/edit", methods=["GET", "POST"])
+@role_required(*OFFICERS_AND_ADMINS)
+def edit(contract_id: int):
+    contract = _contract_or_404(contract_id)
+    form = ContractForm()
+    _fill_choices(form, contract)
+    if request.method == "GET":
+        form.sending_nmo_id.data = contract.sending_nmo_id
+        form.host_nmo_id.data = contract.host_nmo_id
+        form.program_id.data = contract.program_id
+        form.season_id.data = contract.season_id
+        form.kind.data = contract.kind.value
+        slots = services.slots_of(contract)
+        for month, field in form.month_fields():
+            field.data = slots.get(month, 0)
+        form.mirror.data = contract.kind == ContractKind.BILATERAL and _mirror_in_step(contract)
+    elif form.validate_on_submit():
+        try:
+            services.update_contract(
+                current_user, contract, _terms_from(form), mirror=form.mirror.data
+            )
+        except (DomainError, IntegrityError) as error:
+            _refused(error)
+            contract = _contract_or_404(contract_id)
+        else:
+            mirrored = form.mirror.data and contract.kind == ContractKind.BILATERAL
+            return _saved(_saved_message(contract, "saved", mirrored))
+    used = {row.month: row.used for row in contract.slots if row.used}
+    return render_template(
+        "contracts/form.html",
+        form=form,
+        contract=contract,
+        used=used,
+        confirm_form=ConfirmForm(),
+        applications=services.applications_on(contract),
+    )
+
+
+@bp.route("/<int:contract_id>/delete", methods=["POST"])
+@role_required(*OFFICERS_AND_ADMINS)
+def delete(contract_id: int):
+    contract = _contract_or_404(contract_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    description = (
+        f"The {contract.program.code} contract {contract.sending_nmo.acronym} → "
+        f"{contract.host_nmo.acronym} for {contract.season.code}"
+    )
+    season = contract.season.code
+    try:
+        services.delete_contract(current_user, contract)
+    except DomainError as error:
+        _refused(error)
+        return redirect(url_for("contracts.edit", contract_id=contract_id))
+    db.session.commit()
+    flash(f"{description} is deleted.", "success")
+    return redirect(url_for("contracts.index", season=season))
+
+
+# CSV
+
+
+@bp.route("/export.csv")
+@role_required(*OFFICERS_AND_ADMINS)
+def export():
+    seasons = _seasons()
+    season = _chosen_season(seasons)
+    if season is None:
+        abort(404)
+    program = _chosen_program(queries.visible_programs(current_user))
+    text = csv_io.export_csv(queries.export_rows(current_user, season, program))
+    filename = f"contracts-{season.code.replace('/', '-')}"
+    if program is not None:
+        filename += f"-{program.code.lower()}"
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'},
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(*OFFICERS_AND_ADMINS)
+def import_csv():
+    form = ImportForm()
+    errors = None
+    if form.validate_on_submit():
+        data = form.file.data.stream.read(csv_io.MAX_BYTES + 1)
+        try:
+            result = csv_io.import_contracts(current_user, data)
+        except csv_io.ImportRefused as refused:
+            db.session.rollback()
+            flash(str(refused), "danger")
+            errors = refused.errors
+        except (DomainError, IntegrityError) as error:
+            _refused(error)
+        else:
+            db.session.commit()
+            flash(
+                f"Imported: {result.created} created, {result.updated} updated, "
+                f"{result.unchanged} unchanged.",
+                "success",
+            )
+            return redirect(url_for("contracts.index"))
+    return render_template(
+        "contracts/import.html",
+        form=form,
+        errors=errors[:SHOWN_ERRORS] if errors else errors,
+        more_errors=max(0, len(errors) - SHOWN_ERRORS) if errors else 0,
+        header=csv_io.HEADER,
+    )

@@ -1,0 +1,198 @@
+"""Matching runs: the officer runs the matcher, reads the proposal, adjusts, approves."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+from wtforms.fields.choices import SelectChoice
+
+from exchange.applications.forms import ConfirmForm
+from exchange.applications.models import Application
+from exchange.auth.decorators import role_required
+from exchange.auth.models import Role
+from exchange.auth.permissions import can_manage_nmo
+from exchange.errors import DomainError
+from exchange.extensions import db, page_of
+from exchange.matching import services
+from exchange.matching.forms import RunForm
+from exchange.matching.models import MatchingKind, MatchingRun, Ranking, RunStatus
+from exchange.organizations.models import NMO, Program, Season, month_name
+from exchange.organizations.queries import current_season, open_seasons, programs
+
+bp = Blueprint("matching", __name__, url_prefix="/matching")
+
+OFFICERS = (Role.NATIONAL_OFFICER, Role.ADMIN)
+
+
+def _scopes() -> list[tuple[NMO, Program]]:
+    """The (NMO, program) pairs whose matching the user runs."""
+    if current_user.is_admin:
+        nmos = db.session.scalars(select(NMO).where(NMO.is_active).order_by(NMO.country_name)).all()
+        return [(nmo, program) for nmo in nmos for program in programs()]
+    return [(m.nmo, m.program) for m in current_user.memberships if m.role == Role.NATIONAL_OFFICER]
+
+
+def _run_form() -> RunForm:
+    form = RunForm()
+    form.scope.choices = [
+        SelectChoice(
+            f"{nmo.id}:{program.id}", f"{nmo.acronym} ({nmo.country_name}), {program.code}"
+        )
+        for nmo, program in _scopes()
+    ]
+    form.season_id.choices = [SelectChoice(s.id, s.code) for s in open_seasons()]
+    if request.method == "GET":
+        season = current_season()
+        form.season_id.data = season.id if season else None
+    return form
+
+
+@bp.route("/")
+@role_required(*OFFICERS)
+def index():
+    scopes = _scopes()
+    statement = select(MatchingRun).order_by(MatchingRun.created_at.desc())
+    if not current_user.is_admin:
+        statement = statement.where(
+            or_(
+                *[
+                    (MatchingRun.nmo_id == nmo.id) & (MatchingRun.program_id == program.id)
+                    for nmo, program in scopes
+                ]
+            )
+        )
+    page = page_of(
+        statement.options(
+            selectinload(MatchingRun.nmo),
+            selectinload(MatchingRun.program),
+            selectinload(MatchingRun.season),
+            selectinload(MatchingRun.created_by),
+        )
+    )
+    return render_template("matching/index.html", form=_run_form(), page=page)
+
+
+@bp.route("/run", methods=["POST"])
+@role_required(*OFFICERS)
+def run():
+    form = _run_form()
+    if not form.validate_on_submit():
+        flash("Choose what to match, the NMO and program, and the season.", "danger")
+        return redirect(url_for("matching.index"))
+    nmo_id, program_id = (int(part) for part in form.scope.data.split(":"))
+    try:
+        matching_run = services.run_matching(
+            current_user,
+            MatchingKind(form.kind.data),
+            db.session.get(NMO, nmo_id),
+            db.session.get(Program, program_id),
+            db.session.get(Season, form.season_id.data),
+            Ranking(form.ranking.data),
+        )
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return redirect(url_for("matching.index"))
+    db.session.commit()
+    return redirect(url_for("matching.show", run_id=matching_run.id))
+
+
+def _run_or_404(run_id: int) -> MatchingRun:
+    matching_run = db.session.get(MatchingRun, run_id)
+    if matching_run is None or not can_manage_nmo(
+        current_user, matching_run.nmo_id, matching_run.program_id
+    ):
+        abort(404)
+    return matching_run
+
+
+@bp.route("/<int:run_id>")
+@role_required(*OFFICERS)
+def show(run_id: int):
+    matching_run = _run_or_404(run_id)
+    ids = [row["application_id"] for row in matching_run.proposal]
+    applications = {
+        a.id: a
+        for a in db.session.scalars(
+            select(Application)
+            .where(Application.id.in_(ids))
+            .options(selectinload(Application.student), selectinload(Application.host_nmo))
+        )
+    }
+    choices = {}
+    if matching_run.status == RunStatus.PROPOSED:
+        choices = {
+            application.id: services.assignable_slots(matching_run, application)
+            for application in applications.values()
+        }
+    taken = {}
+    for row in matching_run.proposal:
+        if row["slot"]:
+            taken[row["slot"]] = taken.get(row["slot"], 0) + 1
+    matched = [row for row in matching_run.proposal if row["slot"]]
+    return render_template(
+        "matching/show.html",
+        run=matching_run,
+        applications=applications,
+        choices=choices,
+        taken=taken,
+        matched=matched,
+        first_choices=sum(1 for row in matched if row["rank"] == 1),
+        ordinal=services.ordinal,
+        month_name=month_name,
+        RunStatus=RunStatus,
+        MatchingKind=MatchingKind,
+        csrf_form=ConfirmForm(),
+    )
+
+
+def _back(matching_run: MatchingRun):
+    return redirect(url_for("matching.show", run_id=matching_run.id))
+
+
+@bp.route("/<int:run_id>/assign", methods=["POST"])
+@role_required(*OFFICERS)
+def assign(run_id: int):
+    matching_run = _run_or_404(run_id)
+    application_id = request.form.get("application_id", type=int)
+    slot = request.form.get("slot") or None
+    try:
+        services.change_assignment(current_user, matching_run, application_id, slot)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash("The proposal is changed; approve it when it is right.", "success")
+    return _back(matching_run)
+
+
+@bp.route("/<int:run_id>/approve", methods=["POST"])
+@role_required(*OFFICERS)
+def approve(run_id: int):
+    matching_run = _run_or_404(run_id)
+    try:
+        done = services.approve_run(current_user, matching_run)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+        return _back(matching_run)
+    db.session.commit()
+    verb = "nominated" if matching_run.kind == MatchingKind.OUTGOING else "accepted (CAs issued)"
+    flash(f"{done} application{'s' if done != 1 else ''} {verb}.", "success")
+    return _back(matching_run)
+
+
+@bp.route("/<int:run_id>/discard", methods=["POST"])
+@role_required(*OFFICERS)
+def discard(run_id: int):
+    matching_run = _run_or_404(run_id)
+    try:
+        services.discard_run(current_user, matching_run)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash("The proposal is discarded; nothing changed.", "info")
+    return redirect(url_for("matching.index"))

@@ -1,0 +1,366 @@
+"""Departments and research projects with capacity per month: lists, editor, CSV in and out."""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from exchange.auth.decorators import role_required
+from exchange.auth.models import Role
+from exchange.auth.permissions import is_admin
+from exchange.errors import DomainError, safe_referrer
+from exchange.extensions import db, page_of
+from exchange.organizations.models import NMO, SEASON_MONTHS, Program, Season
+from exchange.organizations.queries import active_nmos, current_season, open_seasons
+from exchange.placements import csv_io, services
+from exchange.placements.forms import ConfirmForm, DepartmentForm, ImportForm, ResearchProjectForm
+from exchange.placements.models import Placement, PlacementKind, ProjectType
+
+bp = Blueprint("placements", __name__, url_prefix="/placements")
+
+OFFICERS_AND_ADMINS = (Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER, Role.ADMIN)
+STATUSES = {"open": "Open", "closed": "Closed", "all": "Open and closed"}
+
+
+def _program() -> tuple[Program, list[Program]]:
+    """The program asked for (``?program=SCOPE``) among the user's, else their first."""
+    programs = services.officer_programs(current_user)
+    if not programs:
+        abort(403)
+    wanted = request.args.get("program", "").upper()
+    return next((p for p in programs if p.code == wanted), programs[0]), programs
+
+
+def _chosen_nmo() -> NMO | None:
+    """The NMO an admin works on (``?nmo=CODE``); officers' NMOs come from their roles."""
+    if not is_admin(current_user):
+        return None
+    code = request.args.get("nmo", "").strip()
+    return db.session.scalar(select(NMO).where(NMO.code == code)) if code else None
+
+
+def _season(choices: list[Season]) -> Season | None:
+    """The season asked for (``?season=2026/27``) among ``choices``, else the current one."""
+    wanted = request.args.get("season", "")
+    chosen = next((s for s in choices if s.code == wanted), None)
+    if chosen is None:
+        current = current_season()
+        chosen = current if current in choices else (choices[0] if choices else None)
+    return chosen
+
+
+def _all_seasons() -> list[Season]:
+    return list(db.session.scalars(select(Season).order_by(Season.starts_on)))
+
+
+def _admin_needs_nmo(program: Program):
+    flash("Choose the NMO whose placements you want to work on.", "info")
+    return redirect(url_for("placements.index", program=program.code))
+
+
+def _list_args(program: Program, nmo: NMO | None, **more) -> dict:
+    args = {"program": program.code, **more}
+    if nmo is not None:
+        args["nmo"] = nmo.code
+    return args
+
+
+@bp.route("/")
+@role_required(*OFFICERS_AND_ADMINS)
+def index():
+    program, programs = _program()
+    nmo = _chosen_nmo()
+    scope = services.scope_for(current_user, program, nmo)
+    seasons = _all_seasons()
+    season = _season(seasons)
+    text = request.args.get("q", "").strip()
+    status = request.args.get("status", "open")
+    status = status if status in STATUSES else "open"
+    page = page_of(services.placements_statement(scope, text, status))
+    return render_template(
+        "placements/index.html",
+        program=program,
+        programs=programs,
+        nmo=nmo,
+        nmos=active_nmos() if is_admin(current_user) else [],
+        admin=is_admin(current_user),
+        scope=scope,
+        seasons=seasons,
+        season=season,
+        text=text,
+        status=status,
+        statuses=STATUSES,
+        page=page,
+        capacities=services.capacities_of([p.id for p in page.items], season),
+        months=SEASON_MONTHS,
+        list_args=_list_args(program, nmo),
+        confirm_form=ConfirmForm(),
+    )
+
+
+def _lc_choices(scope: services.Scope, nmo_id: int | None = None) -> list[SelectChoice]:
+    lcs = [
+        lc
+        for lc in scope.local_committees()
+        if scope.program in lc.nmo.programs and (nmo_id is None or lc.nmo_id == nmo_id)
+    ]
+    several_nmos = len({lc.nmo_id for lc in lcs}) > 1
+    choices = [
+        SelectChoice(
+            lc.id, (f"{lc.nmo.acronym}: " if several_nmos else "") + f"{lc.name} ({lc.city})"
+        )
+        for lc in lcs
+    ]
+    if len(choices) != 1:
+        choices.insert(0, SelectChoice(0, "Choose the LC…"))
+    return choices
+
+
+def _form_for(kind: PlacementKind):
+    return DepartmentForm() if kind == PlacementKind.DEPARTMENT else ResearchProjectForm()
+
+
+def _capacity_refused(form, error: services.CapacityBelowUsed) -> None:
+    field = form[f"capacity_{error.month}"]
+    field.errors = [*field.errors, str(error)]
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(*OFFICERS_AND_ADMINS)
+def new():
+    program, _ = _program()
+    nmo = _chosen_nmo()
+    if is_admin(current_user) and nmo is None:
+        return _admin_needs_nmo(program)
+    scope = services.scope_for(current_user, program, nmo)
+    seasons = open_seasons()
+    season = _season(seasons)
+    form = _form_for(scope.kind)
+    form.lc_id.choices = _lc_choices(scope)
+    if scope.empty or not any(choice.value for choice in form.lc_id.choices):
+        flash(f"You keep no LC of an NMO that takes part in {program.code}.", "warning")
+        return redirect(url_for("placements.index", **_list_args(program, nmo)))
+    if request.method == "GET":
+        form.fill_from(services.PlacementData(lc_id=form.lc_id.choices[0].value, weeks=4))
+        if isinstance(form, ResearchProjectForm):
+            form.project_type.data = ProjectType.BASIC.value
+        form.fill_capacities({})
+    elif form.validate_on_submit():
+        try:
+            placement = services.create_placement(
+                current_user, program, form.to_data(), season, form.capacities()
+            )
+        except services.CapacityBelowUsed as error:  # pragma: no cover - new rows use none
+            db.session.rollback()
+            _capacity_refused(form, error)
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(f"{placement.title} is added.", "success")
+            return redirect(
+                url_for(
+                    "placements.index",
+                    **_list_args(program, nmo, season=season.code if season else None),
+                )
+            )
+    else:
+        flash("Nothing is saved yet: correct the fields marked below.", "danger")
+    return render_template(
+        "placements/edit.html",
+        form=form,
+        program=program,
+        nmo=nmo,
+        placement=None,
+        season=season,
+        seasons=seasons,
+        used={},
+        list_args=_list_args(program, nmo),
+    )
+
+
+def _placement_or_404(placement_id: int) -> tuple[Placement, Program]:
+    placement = db.session.get(Placement, placement_id)
+    if placement is None:
+        abort(404)
+    program = services.program_of(placement)
+    if not services.can_manage_placement(current_user, placement, program):
+        abort(403)
+    return placement, program
+
+
+@bp.route("/<int:placement_id>/edit", methods=["GET", "POST"])
+@role_required(*OFFICERS_AND_ADMINS)
+def edit(placement_id: int):
+    placement, program = _placement_or_404(placement_id)
+    nmo = placement.nmo if is_admin(current_user) else None
+    scope = services.scope_for(current_user, program, nmo)
+    seasons = open_seasons()
+    season = _season(seasons)
+    months = services.capacities_of([placement.id], season).get(placement.id, {})
+    form = _form_for(placement.kind)
+    form.lc_id.choices = _lc_choices(scope, placement.nmo_id)
+    if request.method == "GET":
+        form.fill_from(services.PlacementData.of(placement))
+        form.fill_capacities(months)
+    elif form.validate_on_submit():
+        try:
+            services.update_placement(
+                current_user,
+                placement,
+                form.to_data(),
+                season,
+                form.capacities() if season else None,
+            )
+        except services.CapacityBelowUsed as error:
+            db.session.rollback()
+            _capacity_refused(form, error)
+            flash(f"Nothing is saved: {error}", "danger")
+        except DomainError as error:
+            db.session.rollback()
+            flash(str(error), "danger")
+        else:
+            db.session.commit()
+            flash(f"{placement.title} is saved.", "success")
+            return redirect(
+                url_for(
+                    "placements.index",
+                    **_list_args(program, nmo, season=season.code if season else None),
+                )
+            )
+    else:
+        flash("Nothing is saved yet: correct the fields marked below.", "danger")
+    return render_template(
+        "placements/edit.html",
+        form=form,
+        program=program,
+        nmo=nmo,
+        placement=placement,
+        season=season,
+        seasons=seasons,
+        used={month: used for month, (_, used) in months.items() if used},
+        list_args=_list_args(program, nmo),
+        confirm_form=ConfirmForm(),
+    )
+
+
+def _back_to_list(placement: Placement, program: Program):
+    nmo = placement.nmo if is_admin(current_user) else None
+    return redirect(safe_referrer() or url_for("placements.index", **_list_args(program, nmo)))
+
+
+@bp.route("/<int:placement_id>/close", methods=["POST"])
+@role_required(*OFFICERS_AND_ADMINS)
+def close(placement_id: int):
+    placement, program = _placement_or_404(placement_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.close_placement(current_user, placement)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(
+            f"{placement.title} is closed: students no longer see it; "
+            "the students already accepted keep their place.",
+            "success",
+        )
+    return _back_to_list(placement, program)
+
+
+@bp.route("/<int:placement_id>/reopen", methods=["POST"])
+@role_required(*OFFICERS_AND_ADMINS)
+def reopen(placement_id: int):
+    placement, program = _placement_or_404(placement_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.reopen_placement(current_user, placement)
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        db.session.commit()
+        flash(f"{placement.title} is open again: students see it in the catalogue.", "success")
+    return _back_to_list(placement, program)
+
+
+@bp.route("/export.csv")
+@role_required(*OFFICERS_AND_ADMINS)
+def export():
+    program, _ = _program()
+    nmo = _chosen_nmo()
+    if is_admin(current_user) and nmo is None:
+        return _admin_needs_nmo(program)
+    season = _season(_all_seasons())
+    if season is None:
+        abort(404)
+    scope = services.scope_for(current_user, program, nmo)
+    text = services.export_placements(scope, season)
+    parts = [
+        "placements",
+        program.code,
+        *([nmo.code] if nmo else []),
+        season.code.replace("/", "-"),
+    ]
+    # The byte order mark makes spreadsheets read the file as UTF-8; the import accepts it.
+    return Response(
+        "\ufeff" + text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="{"-".join(parts)}.csv"'},
+    )
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@role_required(*OFFICERS_AND_ADMINS)
+def import_csv():
+    program, _ = _program()
+    nmo = _chosen_nmo()
+    if is_admin(current_user) and nmo is None:
+        return _admin_needs_nmo(program)
+    scope = services.scope_for(current_user, program, nmo)
+    seasons = open_seasons()
+    form = ImportForm()
+    form.season_id.choices = [SelectChoice(s.id, s.code) for s in seasons]
+    if request.method == "GET":
+        chosen = _season(seasons)
+        form.season_id.data = chosen.id if chosen else None
+    report = None
+    if seasons and form.validate_on_submit():
+        season = db.session.get(Season, form.season_id.data)
+        content = form.file.data.read(csv_io.MAX_BYTES + 1)
+        report = services.import_placements(current_user, scope, season, content)
+        if report.ok:
+            db.session.commit()
+            flash(
+                f"The file is imported: {report.created} created, {report.updated} updated, "
+                f"{report.unchanged} unchanged.",
+                "success",
+            )
+            return redirect(
+                url_for("placements.index", **_list_args(program, nmo, season=season.code))
+            )
+        db.session.rollback()
+    return render_template(
+        "placements/import.html",
+        form=form,
+        program=program,
+        nmo=nmo,
+        seasons=seasons,
+        report=report,
+        columns=csv_io.columns(scope.kind),
+        list_args=_list_args(program, nmo),
+        project_types=list(ProjectType),
+    )

@@ -1,0 +1,215 @@
+"""Matching runs through the pages and the command line: propose, explain, adjust, approve."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from exchange.applications.models import Application
+from exchange.applications.states import State
+from exchange.auth.models import Role
+from exchange.database import utcnow
+from exchange.extensions import db
+from exchange.matching.models import MatchingRun, RunStatus
+from exchange.organizations.models import Contract
+from tests import builders
+from tests.functional.steps import as_user
+
+
+def _students(world, count):
+    return [builders.user(Role.STUDENT, lc_=world.federation.home_lc) for _ in range(count)]
+
+
+def _submitted(world, points_and_months):
+    applications = []
+    for student, (points, months) in zip(
+        _students(world, len(points_and_months)), points_and_months, strict=True
+    ):
+        applications.append(
+            builders.application(
+                student,
+                world.federation.host,
+                state=State.SUBMITTED,
+                submitted_at=utcnow(),
+                points=Decimal(points),
+                months=months,
+            )
+        )
+    db.session.commit()
+    return applications
+
+
+def _nominated(world, points_list, ranked):
+    contract = db.session.scalar(select(Contract))
+    applications = []
+    for student, points in zip(_students(world, len(points_list)), points_list, strict=True):
+        application = builders.application(
+            student,
+            world.federation.host,
+            state=State.NOMINATED,
+            submitted_at=utcnow(),
+            points=Decimal(points),
+            months=[7],
+            contract_id=contract.id,
+            exchange_month=7,
+            nominated_at=utcnow(),
+            ca_due_on=date(2026, 5, 6),
+        )
+        from exchange.applications.models import Preference
+
+        for rank, placement in enumerate(ranked, start=1):
+            application.preferences.append(Preference(rank=rank, placement_id=placement.id))
+        applications.append(application)
+    db.session.commit()
+    return applications
+
+
+def _run(client, world, kind, officer, program="SCOPE", ranking="points"):
+    as_user(client, officer)
+    nmo = world.federation.home if kind == "outgoing" else world.federation.host
+    response = client.post(
+        "/matching/run",
+        data={
+            "kind": kind,
+            "scope": f"{nmo.id}:{builders.program(program).id}",
+            "season_id": builders.season().id,
+            "ranking": ranking,
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    run_id = int(response.headers["Location"].rsplit("/", 1)[1])
+    return db.session.get(MatchingRun, run_id)
+
+
+def _states(applications):
+    db.session.expire_all()
+    return [db.session.get(Application, a.id).state for a in applications]
+
+
+def test_outgoing_allocation_proposes_explains_and_nominates_on_approval(client, world, spring):
+    best, middle, last = _submitted(world, [("90", [7]), ("80", [7, 8]), ("70", [8])])
+    run = _run(client, world, "outgoing", world.home_neo)
+    assignments = {row["application_id"]: row for row in run.proposal}
+    contract = db.session.scalar(select(Contract))
+    assert assignments[best.id]["slot"] == f"c{contract.id}-7"
+    assert assignments[middle.id]["slot"] == f"c{contract.id}-8"
+    assert assignments[middle.id]["rank"] == 2
+    assert assignments[last.id]["slot"] is None
+    (refusal,) = assignments[last.id]["refusals"]
+    assert refusal["reason"] == "full" and refusal["held_by"] == [middle.id]
+
+    # The proposal page shows it, with the reasons; nothing has changed yet.
+    page = client.get(f"/matching/{run.id}").get_data(as_text=True)
+    assert "2nd choice" in page and f"full with students ranked higher ({middle.code})" in page
+    assert _states([best, middle, last]) == [State.SUBMITTED] * 3
+
+    response = client.post(f"/matching/{run.id}/approve", follow_redirects=True)
+    assert "2 applications nominated" in response.get_data(as_text=True)
+    assert _states([best, middle, last]) == [State.NOMINATED, State.NOMINATED, State.SUBMITTED]
+    assert db.session.get(Application, middle.id).exchange_month == 8
+    assert db.session.get(MatchingRun, run.id).status == RunStatus.APPROVED
+
+
+def test_incoming_placement_accepts_and_issues_the_cards(client, world, spring):
+    first, second = _nominated(world, ["90", "60"], [world.department, world.other_department])
+    run = _run(client, world, "incoming", world.host_neo)
+    rows = {row["application_id"]: row for row in run.proposal}
+    assert rows[first.id]["slot"] == f"p{world.department.id}-7"
+    assert rows[second.id]["slot"] == f"p{world.other_department.id}-7"
+    assert rows[second.id]["refusals"][0]["held_by"] == [first.id]
+
+    client.post(f"/matching/{run.id}/approve")
+    db.session.expire_all()
+    first, second = (db.session.get(Application, a.id) for a in (first, second))
+    assert (first.state, second.state) == (State.ACCEPTED, State.ACCEPTED)
+    assert first.starts_on == date(2026, 7, 1)
+    assert first.contact_person == world.host_leo.name  # the placement LC's local officer
+    assert second.contact_person == world.host_neo.name  # Maribor has none: the approver
+
+
+def test_the_officer_changes_single_assignments_within_capacity(client, world, spring):
+    first, second = _nominated(world, ["90", "60"], [world.department, world.other_department])
+    run = _run(client, world, "incoming", world.host_neo)
+    cardiology = f"p{world.department.id}-7"
+
+    response = client.post(
+        f"/matching/{run.id}/assign",
+        data={"application_id": second.id, "slot": cardiology},
+        follow_redirects=True,
+    )
+    assert "is full (1 of 1); move someone out first" in response.get_data(as_text=True)
+
+    client.post(f"/matching/{run.id}/assign", data={"application_id": first.id, "slot": ""})
+    client.post(
+        f"/matching/{run.id}/assign", data={"application_id": second.id, "slot": cardiology}
+    )
+    page = client.get(f"/matching/{run.id}").get_data(as_text=True)
+    assert "changed by hand" in page
+    assert _states([first, second]) == [State.NOMINATED, State.NOMINATED]
+
+    client.post(f"/matching/{run.id}/approve")
+    assert _states([first, second]) == [State.NOMINATED, State.ACCEPTED]
+    assert db.session.get(Application, second.id).placement_id == world.department.id
+
+
+def test_approval_is_all_or_nothing(client, world, spring):
+    best, middle = _submitted(world, [("90", [7]), ("80", [8])])
+    run = _run(client, world, "outgoing", world.home_neo)
+    # Meanwhile one student withdraws: the proposal can no longer be approved as it is.
+    middle.state, middle.closed_at, middle.closing_reason = State.WITHDRAWN, utcnow(), "Ill."
+    db.session.commit()
+    response = client.post(f"/matching/{run.id}/approve", follow_redirects=True)
+    assert f"{middle.code}:" in response.get_data(as_text=True)
+    assert "Nothing was approved" in response.get_data(as_text=True)
+    assert _states([best, middle]) == [State.SUBMITTED, State.WITHDRAWN]
+    assert db.session.get(MatchingRun, run.id).status == RunStatus.PROPOSED
+
+
+def test_a_new_run_replaces_the_open_proposal_and_discard_changes_nothing(client, world, spring):
+    _submitted(world, [("90", [7])])
+    first = _run(client, world, "outgoing", world.home_neo)
+    second = _run(client, world, "outgoing", world.home_neo)
+    assert db.session.get(MatchingRun, first.id).status == RunStatus.DISCARDED
+    client.post(f"/matching/{second.id}/discard")
+    assert db.session.get(MatchingRun, second.id).status == RunStatus.DISCARDED
+    response = client.post(f"/matching/{second.id}/approve", follow_redirects=True)
+    assert "is discarded already" in response.get_data(as_text=True)
+
+
+def test_only_the_nmos_national_officers_see_its_runs(client, world, spring):
+    _submitted(world, [("90", [7])])
+    run = _run(client, world, "outgoing", world.home_neo)
+    as_user(client, world.host_neo)  # another NMO's officer
+    assert client.get(f"/matching/{run.id}").status_code == 404
+    assert client.post(f"/matching/{run.id}/approve").status_code == 404
+    as_user(client, world.student)
+    assert client.get("/matching/").status_code == 403
+
+
+def test_an_officer_cannot_run_another_nmos_matching(client, world, spring):
+    as_user(client, world.host_neo)
+    response = client.post(
+        "/matching/run",
+        data={
+            "kind": "outgoing",
+            "scope": f"{world.federation.home.id}:{builders.program().id}",
+            "season_id": builders.season().id,
+            "ranking": "points",
+        },
+        follow_redirects=True,
+    )
+    assert "Choose what to match" in response.get_data(as_text=True)
+    assert db.session.scalars(select(MatchingRun)).all() == []
+
+
+@pytest.mark.parametrize("approve", [False, True])
+def test_the_command_line_runs_and_approves(app, world, spring, approve):
+    first, second = _nominated(world, ["90", "60"], [world.department, world.other_department])
+    args = ["exchange", "match", "--season", "2026/27", "--program", "scope", "--host", "slomsic"]
+    result = app.test_cli_runner().invoke(args=args + (["--approve"] if approve else []))
+    assert result.exit_code == 0, result.output
+    assert f"{first.code}  Cardiology, Ljubljana, July (1st choice)" in result.output
+    assert f"{second.code}  Surgery, Maribor, July (2nd choice)" in result.output
+    expected = State.ACCEPTED if approve else State.NOMINATED
+    assert _states([first, second]) == [expected, expected]
