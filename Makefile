@@ -46,6 +46,7 @@ format: $(VENV)/.installed-dev
 
 benchmark: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/seed.py --applications 20000
+	$(BIN)/python benchmarks/matching.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
