@@ -45,6 +45,7 @@ def create_user_command(email, role, name, nmo_code, lc_name, program_code, pass
     except DomainError as error:
         db.session.rollback()
         raise click.ClickException(str(error)) from None
+    db.session.commit()
     click.echo(f"Created {user.email}: {user.memberships[0].title}.")
 
 

@@ -119,3 +119,38 @@ def test_production_starts_with_both(tmp_path):
         EXCHANGE_INSTANCE_PATH=str(tmp_path),
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_commands_save_for_good_in_a_fresh_database(tmp_path):
+    """The README's production steps, as separate processes on a new database."""
+    import sqlite3
+
+    database = tmp_path / "fresh.sqlite"
+    env = {key: value for key, value in os.environ.items() if not key.startswith("EXCHANGE_")}
+    env.update(
+        FLASK_APP="wsgi.py",
+        EXCHANGE_INSTANCE_PATH=str(tmp_path),
+        EXCHANGE_DATABASE_URL=f"sqlite:///{database}",
+    )
+    flask = [sys.executable, "-m", "flask"]
+    for command in (
+        ["db", "upgrade"],
+        [
+            "exchange",
+            "create-user",
+            "--email",
+            "root@example.org",
+            "--role",
+            "admin",
+            "--password",
+            "a strong password",
+        ],
+    ):
+        result = subprocess.run(
+            flask + command, env=env, capture_output=True, text=True, timeout=120
+        )
+        assert result.returncode == 0, result.stderr
+    with sqlite3.connect(database) as connection:
+        emails = [row[0] for row in connection.execute("SELECT email FROM users")]
+    connection.close()
+    assert emails == ["root@example.org"]
