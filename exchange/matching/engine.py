@@ -43,6 +43,8 @@ class Refusal:
     def __str__(self) -> str:
         if self.reason == NOT_ACCEPTABLE:
             return f"{self.slot_id}: does not accept this applicant"
+        if not self.held_by:
+            return f"{self.slot_id}: no place at all"
         held = ", ".join(map(str, self.held_by))
         return f"{self.slot_id}: full with applicants it ranks higher ({held})"
 
@@ -62,11 +64,17 @@ class MatchResult:
     _slots: dict = field(repr=False)
     _ranks: dict = field(repr=False)
 
+    _holders: dict | None = field(default=None, repr=False)
+
     def holders(self, slot_id: Hashable) -> list:
         """The applicants matched to ``slot_id``, in the slot's order of preference."""
-        rank = self._ranks[slot_id]
-        held = [a for a, s in self.assignments.items() if s == slot_id]
-        return sorted(held, key=rank.__getitem__)
+        if self._holders is None:  # indexed once, so explaining everyone stays linear
+            self._holders = {}
+            for applicant_id, held_slot in self.assignments.items():
+                self._holders.setdefault(held_slot, []).append(applicant_id)
+            for held_slot, held in self._holders.items():
+                held.sort(key=self._ranks[held_slot].__getitem__)
+        return self._holders.get(slot_id, [])
 
     def explain(self, applicant_id: Hashable) -> Explanation:
         """The rank of the slot the applicant got, and why each better one said no."""
@@ -79,7 +87,7 @@ class MatchResult:
                 rank = position
                 break
             slot_rank = self._ranks[slot_id]
-            if applicant_id not in slot_rank or self._slots[slot_id].capacity == 0:
+            if applicant_id not in slot_rank:
                 refusals.append(Refusal(slot_id, NOT_ACCEPTABLE))
             else:
                 mine = slot_rank[applicant_id]

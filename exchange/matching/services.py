@@ -29,7 +29,7 @@ from exchange.extensions import db
 from exchange.matching.engine import Applicant, Slot, match
 from exchange.matching.models import MatchingKind, MatchingRun, Ranking, RunStatus
 from exchange.organizations.models import NMO, Contract, Program, Season, month_name
-from exchange.placements.models import PLACEMENT_KIND_OF_PROGRAM, Placement, PlacementCapacity
+from exchange.placements.models import Placement, PlacementCapacity
 
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
 
@@ -89,21 +89,24 @@ def _outgoing_instance(nmo: NMO, program: Program, season: Season) -> Instance:
         )
         .options(selectinload(Contract.slots), selectinload(Contract.host_nmo))
     ).all()
-    slots, by_host = {}, {}
-    for contract in contracts:
-        by_host[contract.host_nmo_id] = contract
-        for slot in contract.slots:
-            slots[f"c{contract.id}-{slot.month}"] = {
-                "label": f"Contract with {contract.host_nmo.acronym}",
-                "month": slot.month,
-                "target_id": contract.id,
-                "capacity": max(slot.slots - slot.used, 0),
-            }
-    preferences = {}
+    by_host = {contract.host_nmo_id: contract for contract in contracts}
+    slots, preferences = {}, {}
     for application in applications:
         contract = by_host.get(application.host_nmo_id)
-        keys = [f"c{contract.id}-{m}" for m in application.months] if contract else []
-        preferences[application.id] = [key for key in keys if key in slots]
+        preferences[application.id] = []
+        if contract is None:
+            continue  # no contract with that host: nothing to allocate, shown as such
+        free = {slot.month: max(slot.slots - slot.used, 0) for slot in contract.slots}
+        for month in application.months:
+            key = f"c{contract.id}-{month}"
+            slots[key] = {
+                "label": f"Contract with {contract.host_nmo.acronym}",
+                "month": month,
+                "target_id": contract.id,
+                "host_nmo_id": contract.host_nmo_id,
+                "capacity": free.get(month, 0),  # no slot that month: none free
+            }
+            preferences[application.id].append(key)
     return Instance(applications, preferences, slots)
 
 
@@ -124,33 +127,32 @@ def _incoming_instance(nmo: NMO, program: Program, season: Season) -> Instance:
             )
         )
     )
-    rows = db.session.execute(
-        select(Placement, PlacementCapacity)
-        .join(PlacementCapacity)
-        .where(
-            Placement.nmo_id == nmo.id,
-            Placement.kind == PLACEMENT_KIND_OF_PROGRAM[program.code],
-            Placement.closed_at.is_(None),
-            PlacementCapacity.season_id == season.id,
+    free = {
+        (capacity.placement_id, capacity.month): max(capacity.capacity - capacity.used, 0)
+        for capacity in db.session.scalars(
+            select(PlacementCapacity)
+            .join(Placement)
+            .where(Placement.nmo_id == nmo.id, PlacementCapacity.season_id == season.id)
         )
-    ).all()
-    slots = {
-        f"p{placement.id}-{capacity.month}": {
-            "label": f"{placement.title}, {placement.city}",
-            "month": capacity.month,
-            "target_id": placement.id,
-            "capacity": max(capacity.capacity - capacity.used, 0),
-        }
-        for placement, capacity in rows
     }
-    preferences = {
-        application.id: [
-            key
-            for preference in application.preferences
-            if (key := f"p{preference.placement_id}-{application.exchange_month}") in slots
-        ]
-        for application in applications
-    }
+    slots, preferences = {}, {}
+    for application in applications:
+        month = application.exchange_month
+        preferences[application.id] = []
+        for preference in application.preferences:
+            placement = preference.placement
+            key = f"p{placement.id}-{month}"
+            # A closed placement, or one without places that month, has none free: it stays
+            # on the list, so the proposal can say why the student did not get it.
+            open_places = free.get((placement.id, month), 0) if placement.is_open else 0
+            slots[key] = {
+                "label": f"{placement.title}, {placement.city}"
+                + ("" if placement.is_open else " (closed)"),
+                "month": month,
+                "target_id": placement.id,
+                "capacity": open_places,
+            }
+            preferences[application.id].append(key)
     return Instance(applications, preferences, slots)
 
 
@@ -242,17 +244,22 @@ def _open_run(officer: User, run: MatchingRun) -> None:
 
 
 def assignable_slots(run: MatchingRun, application: Application) -> list[str]:
-    """The slots an officer may give this applicant by hand: the host's contract months
-    (outgoing) or the host's placements in the nominated month (incoming)."""
-    keys = []
-    for key, slot in run.slots.items():
-        if run.kind == MatchingKind.OUTGOING:
-            contract = db.session.get(Contract, slot["target_id"])
-            if contract.host_nmo_id == application.host_nmo_id:
-                keys.append(key)
-        elif slot["month"] == application.exchange_month:
-            keys.append(key)
-    return keys
+    """The slots an officer may give this applicant by hand: a month the student can go,
+    of the contract with their host (outgoing), or a placement with free places in the
+    nominated month (incoming)."""
+    if run.kind == MatchingKind.OUTGOING:
+        return [
+            key
+            for key, slot in run.slots.items()
+            if slot["host_nmo_id"] == application.host_nmo_id
+            and slot["month"] in application.months
+            and slot["capacity"] > 0
+        ]
+    return [
+        key
+        for key, slot in run.slots.items()
+        if slot["month"] == application.exchange_month and slot["capacity"] > 0
+    ]
 
 
 def change_assignment(

@@ -213,3 +213,29 @@ def test_the_command_line_runs_and_approves(app, world, spring, approve):
     assert f"{second.code}  Surgery, Maribor, July (2nd choice)" in result.output
     expected = State.ACCEPTED if approve else State.NOMINATED
     assert _states([first, second]) == [expected, expected]
+
+
+def test_a_closed_first_choice_is_explained_not_skipped(client, world, spring):
+    world.department.closed_at = utcnow()
+    db.session.commit()
+    (application,) = _nominated(world, ["90"], [world.department, world.other_department])
+    run = _run(client, world, "incoming", world.host_neo)
+    (row,) = run.proposal
+    assert row["slot"] == f"p{world.other_department.id}-7"
+    assert row["rank"] == 2
+    (refusal,) = row["refusals"]
+    assert refusal == {"slot": f"p{world.department.id}-7", "reason": "full", "held_by": []}
+    page = client.get(f"/matching/{run.id}").get_data(as_text=True)
+    assert "Cardiology, Ljubljana (closed), July:" in page and "no free place" in page
+
+
+def test_by_hand_only_months_the_student_can_go(client, world, spring):
+    (application,) = _submitted(world, [("90", [7])])
+    run = _run(client, world, "outgoing", world.home_neo)
+    contract = db.session.scalar(select(Contract))
+    response = client.post(
+        f"/matching/{run.id}/assign",
+        data={"application_id": application.id, "slot": f"c{contract.id}-8"},
+        follow_redirects=True,
+    )
+    assert "cannot go to that slot" in response.get_data(as_text=True)

@@ -34,10 +34,12 @@ def test_unacceptable_and_zero_capacity_slots_are_skipped():
     assert result.assignments == {"a": "z"}
     explanation = result.explain("a")
     assert explanation.rank == 3
-    assert [(r.slot_id, r.reason) for r in explanation.refusals] == [
-        ("x", NOT_ACCEPTABLE),
-        ("y", NOT_ACCEPTABLE),
+    # x does not rank "a"; y would, but has no place at all.
+    assert [(r.slot_id, r.reason, r.held_by) for r in explanation.refusals] == [
+        ("x", NOT_ACCEPTABLE, ()),
+        ("y", FULL, ()),
     ]
+    assert str(explanation.refusals[1]) == "y: no place at all"
 
 
 def test_explanations_name_who_filled_a_preferred_slot():
