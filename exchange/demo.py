@@ -1345,6 +1345,7 @@ class _DemoBuilder:
             "languages": self._student_languages(home, host_id),
             "motivation": rng.choice(MOTIVATIONS).format(field=preference_field.lower()),
             "points": (Decimal(rng.randint(3000, 10000)) / 100 if at >= 1 else None),
+            "host_points": (Decimal(rng.randint(3000, 10000)) / 100 if at >= 2 else None),
             "submitted_at": times.get(State.SUBMITTED),
             "contract_id": contract.id if at >= 2 else None,
             "exchange_month": month if at >= 2 else None,

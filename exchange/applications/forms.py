@@ -5,6 +5,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     DateTimeLocalField,
+    DecimalField,
     EmailField,
     IntegerField,
     SelectField,
@@ -115,6 +116,16 @@ class EvaluationForm(FlaskForm):
 class SubstituteForm(FlaskForm):
     substitute_id = SelectField("Substitute", coerce=int)
     submit = SubmitField("Nominate the substitute")
+
+
+class PointsForm(FlaskForm):
+    points = DecimalField(
+        "Ranking points",
+        places=2,
+        validators=[Optional(), NumberRange(0, 1000)],
+        description="Your NMO's points for this student; the matcher can rank by them.",
+    )
+    submit_points = SubmitField("Save points")
 
 
 class ConfirmForm(FlaskForm):

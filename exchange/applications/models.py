@@ -82,7 +82,9 @@ class Application(TimestampMixin, db.Model):
     study_year: Mapped[int | None]
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     motivation: Mapped[str] = mapped_column(Text, default="")
-    points: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))  # home NMO's ranking
+    # Ranking points: the home NMO's for its outgoing selection, the host's for placement.
+    points: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    host_points: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
     submitted_at: Mapped[datetime | None]
 
     # Nomination: a contract slot with the host NMO in one month

@@ -4,6 +4,7 @@ that concerns someone, and flushes. None commits: the request (or command) does.
 """
 
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import and_, extract, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,7 +22,7 @@ from exchange.applications.models import (
     StateTransition,
 )
 from exchange.applications.notifications import notify
-from exchange.applications.states import Action, State, next_state
+from exchange.applications.states import Action, Actor, State, next_state
 from exchange.auth.models import User
 from exchange.auth.permissions import actors_for, can_choose_substitute, can_place_in
 from exchange.database import utcnow
@@ -476,6 +477,25 @@ def submit_evaluation(
 
 
 # The officers' part
+
+MAX_POINTS = Decimal("1000")
+
+
+def set_points(officer: User, application: Application, points: Decimal | None) -> None:
+    """Rank a student: the home NMO while it selects (submitted), the host while it places
+    (nominated). The matcher ranks by these points when asked to."""
+    if points is not None and not Decimal("0") <= points <= MAX_POINTS:
+        raise DomainError(f"Give points from 0 to {MAX_POINTS}.")
+    actors = actors_for(officer, application)
+    if application.state == State.SUBMITTED and Actor.HOME_NATIONAL_OFFICER in actors:
+        application.points = points
+    elif application.state == State.NOMINATED and Actor.HOST_NATIONAL_OFFICER in actors:
+        application.host_points = points
+    else:
+        raise NotAllowed(
+            "The home national officer ranks submitted applications, the host's nominated ones."
+        )
+    db.session.flush()
 
 
 def nominate_application(officer: User, application: Application, month: int) -> None:

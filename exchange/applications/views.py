@@ -30,13 +30,14 @@ from exchange.applications.forms import (
     EvaluationForm,
     NewApplicationForm,
     NominateForm,
+    PointsForm,
     ReasonForm,
     SubstituteForm,
 )
 from exchange.applications.models import Application, Document, Preference, StateTransition
 from exchange.applications.pdf import card_of_acceptance_pdf, certificate_pdf
 from exchange.applications.queues import QUEUES, queue_page
-from exchange.applications.states import Action, State, available_actions
+from exchange.applications.states import Action, Actor, State, available_actions
 from exchange.auth.decorators import login_required, role_required
 from exchange.auth.models import Role
 from exchange.auth.permissions import actors_for, can_choose_substitute, can_place_in
@@ -301,6 +302,15 @@ def show(code: str):
         forms["confirm"] = ConfirmationForm()
     if Action.SUBMIT_EVALUATION in actions:
         forms["evaluate"] = EvaluationForm()
+    points_form = None
+    actors = actors_for(current_user, application)
+    if (application.state == State.SUBMITTED and Actor.HOME_NATIONAL_OFFICER in actors) or (
+        application.state == State.NOMINATED and Actor.HOST_NATIONAL_OFFICER in actors
+    ):
+        points_form = PointsForm()
+        points_form.points.data = (
+            application.points if application.state == State.SUBMITTED else application.host_points
+        )
     substitute_form = None
     if (
         application.state in (State.CANCELLED, State.WITHDRAWN)
@@ -324,6 +334,7 @@ def show(code: str):
         reason_form=ReasonForm(),
         confirm_form=ConfirmForm(),
         substitute_form=substitute_form,
+        points_form=points_form,
         late=late_cards(application, utcnow().date()),
         conditions=services.exchange_conditions_for(application),
         history=application.history,
@@ -364,6 +375,20 @@ def _accept_form(application: Application) -> AcceptForm:
         form.contact_person.data = current_user.name
         form.contact_email.data = current_user.email
     return form
+
+
+@bp.route("/<code>/points", methods=["POST"])
+@role_required(Role.NATIONAL_OFFICER)
+def set_points(code: str):
+    application = _application_or_404(code)
+    form = PointsForm()
+    if not form.validate_on_submit():
+        return _refused(DomainError("Give points from 0 to 1000."), application)
+    try:
+        services.set_points(current_user, application, form.points.data)
+    except DomainError as error:
+        return _refused(error, application)
+    return _done(f"The points of {application.code} are saved.", application)
 
 
 @bp.route("/<code>/nominate", methods=["POST"])

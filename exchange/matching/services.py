@@ -56,13 +56,15 @@ class Instance:
     slots: dict[str, dict]  # slot key -> {"label", "month", "target_id", "capacity"}
 
 
-def _order_key(ranking: Ranking):
-    """The NMO's order of applicants: the same for every slot, ties by submission time."""
+def _order_key(kind: MatchingKind, ranking: Ranking):
+    """The NMO's order of applicants, the same for every slot: by its own points (the home
+    NMO's when allocating, the host's when placing), ties and no points by submission."""
 
     def key(application: Application):
-        points = application.points if application.points is not None else Decimal("-1")
-        first = -points if ranking == Ranking.POINTS else 0
-        return (first, application.submitted_at, application.id)
+        points = application.points if kind == MatchingKind.OUTGOING else application.host_points
+        if ranking == Ranking.SUBMISSION or points is None:
+            points = Decimal("-1")
+        return (-points, application.submitted_at, application.id)
 
     return key
 
@@ -162,9 +164,9 @@ def build_instance(kind: MatchingKind, nmo: NMO, program: Program, season: Seaso
     return _incoming_instance(nmo, program, season)
 
 
-def propose(instance: Instance, ranking: Ranking) -> list[dict]:
+def propose(instance: Instance, kind: MatchingKind, ranking: Ranking) -> list[dict]:
     """Run the matcher on ``instance``: one proposal row per applicant, with reasons."""
-    ordered = sorted(instance.applications, key=_order_key(ranking))
+    ordered = sorted(instance.applications, key=_order_key(kind, ranking))
     wanted_by: dict[str, list[int]] = {key: [] for key in instance.slots}
     for application in ordered:
         for key in instance.preferences[application.id]:
@@ -230,7 +232,7 @@ def run_matching(
         ranking=ranking,
         created_by_id=officer.id,
         slots=instance.slots,
-        proposal=propose(instance, ranking),
+        proposal=propose(instance, kind, ranking),
     )
     db.session.add(run)
     db.session.flush()

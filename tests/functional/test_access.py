@@ -52,6 +52,7 @@ ACCESS = {
     "applications.evaluate": STUDENT,
     "applications.withdraw": STUDENT,
     "applications.nominate": NATIONAL_OFFICER,
+    "applications.set_points": NATIONAL_OFFICER,
     "applications.substitute": NATIONAL_OFFICER,
     "applications.accept": OFFICERS,
     "applications.mark_arrived": OFFICERS,

@@ -49,7 +49,7 @@ def _nominated(world, points_list, ranked):
             world.federation.host,
             state=State.NOMINATED,
             submitted_at=utcnow(),
-            points=Decimal(points),
+            host_points=Decimal(points),
             months=[7],
             contract_id=contract.id,
             exchange_month=7,
@@ -218,7 +218,7 @@ def test_the_command_line_runs_and_approves(app, world, spring, approve):
 def test_a_closed_first_choice_is_explained_not_skipped(client, world, spring):
     world.department.closed_at = utcnow()
     db.session.commit()
-    (application,) = _nominated(world, ["90"], [world.department, world.other_department])
+    _nominated(world, ["90"], [world.department, world.other_department])
     run = _run(client, world, "incoming", world.host_neo)
     (row,) = run.proposal
     assert row["slot"] == f"p{world.other_department.id}-7"
@@ -239,3 +239,37 @@ def test_by_hand_only_months_the_student_can_go(client, world, spring):
         follow_redirects=True,
     )
     assert "cannot go to that slot" in response.get_data(as_text=True)
+
+
+def test_each_nmo_ranks_with_its_own_points(client, world, spring):
+    early, late = _submitted(world, [("10", [7]), ("20", [7])])
+    as_user(client, world.home_neo)
+    client.post(f"/applications/{late.code}/points", data={"points": "95.5"})
+    assert db.session.get(Application, late.id).points == Decimal("95.50")
+    response = client.post(
+        f"/applications/{early.code}/points", data={"points": "5000"}, follow_redirects=True
+    )
+    assert "from 0 to 1000" in response.get_data(as_text=True)
+
+    # Points decide the contract's one July slot; by submission time the earlier one gets it.
+    run = _run(client, world, "outgoing", world.home_neo, ranking="points")
+    placed = {r["application_id"]: r["slot"] is not None for r in run.proposal}
+    assert placed == {early.id: False, late.id: True}
+    run = _run(client, world, "outgoing", world.home_neo, ranking="submission")
+    placed = {r["application_id"]: r["slot"] is not None for r in run.proposal}
+    assert placed == {early.id: True, late.id: False}
+
+    # The host gives its own points once the students are nominated there.
+    first, second = _nominated(world, ["10", "20"], [world.department])
+    as_user(client, world.host_neo)
+    client.post(f"/applications/{first.code}/points", data={"points": "80"})  # over 20
+    assert db.session.get(Application, first.id).host_points == Decimal("80.00")
+    assert db.session.get(Application, first.id).points is None  # the home NMO's untouched
+    run = _run(client, world, "incoming", world.host_neo)
+    rows = {r["application_id"]: r["slot"] for r in run.proposal}
+    assert rows[first.id] == f"p{world.department.id}-7" and rows[second.id] is None
+
+    # Neither side ranks the other's students.
+    assert (
+        client.post(f"/applications/{early.code}/points", data={"points": "1"}).status_code == 404
+    )
