@@ -44,7 +44,8 @@ def officers_of(nmo_id: int, program_id: int, role: Role, lc_id: int | None = No
     ]
     if lc_id is not None:
         conditions.append(Membership.lc_id == lc_id)
-    return list(db.session.scalars(select(User).join(Membership).where(*conditions)))
+    statement = select(User).join(Membership).where(*conditions).order_by(User.id)
+    return list(db.session.scalars(statement))
 
 
 def _recipients(application, group: str) -> list[User]:

@@ -4,7 +4,7 @@ an officer's NMOs, programs and open seasons with the EC each has or still lacks
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from exchange.applications.documents import DOCUMENT_KINDS
 from exchange.auth.models import Role, User
@@ -258,9 +258,13 @@ def admin_nmos_statement(text: str = ""):
     """Active NMOs, by country, narrowed by a search on code, acronym or country."""
     statement = select(NMO).where(NMO.is_active).order_by(NMO.country_name, NMO.acronym)
     if text:
-        pattern = f"%{text}%"
         statement = statement.where(
-            NMO.code.ilike(pattern) | NMO.acronym.ilike(pattern) | NMO.country_name.ilike(pattern)
+            or_(
+                *(
+                    column.icontains(text, autoescape=True)
+                    for column in (NMO.code, NMO.acronym, NMO.country_name)
+                )
+            )
         )
     return statement
 

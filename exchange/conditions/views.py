@@ -3,6 +3,8 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from exchange.applications.documents import DOCUMENT_KINDS
 from exchange.auth.decorators import role_required
@@ -31,7 +33,7 @@ def index():
     query = request.args.get("q", "").strip()
     page = None
     if is_admin(current_user):
-        page = page_of(services.admin_nmos_statement(query))
+        page = page_of(services.admin_nmos_statement(query).options(selectinload(NMO.programs)))
         pairs = [(nmo, program) for nmo in page.items for program in nmo.programs]
     else:
         pairs = services.managed_pairs(current_user)
@@ -83,6 +85,14 @@ def edit(nmo_code: str, program_code: str, season_code: str):
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "danger")
+        except IntegrityError:
+            # Someone published these conditions between this page's load and its save.
+            db.session.rollback()
+            flash(
+                "These conditions were saved by someone else a moment ago; reload and "
+                "check them before saving again.",
+                "danger",
+            )
         else:
             db.session.commit()
             flash(

@@ -25,6 +25,7 @@ from exchange.contracts.services import (
 )
 from exchange.errors import DomainError
 from exchange.extensions import db
+from exchange.numbers import whole_number
 from exchange.organizations.models import (
     NMO,
     SEASON_MONTHS,
@@ -147,9 +148,8 @@ def _parse_row(line: int, cells: list[str], lookups: _Lookups, errors: list[RowE
         reasons.append(f"Unknown kind “{kind_text}”: use bilateral or unilateral.")
     slots = {}
     for month, text in zip(SEASON_MONTHS, month_cells, strict=True):
-        try:
-            value = int(text) if text else 0
-        except ValueError:
+        value = whole_number(text) if text else 0
+        if value is None:
             reasons.append(f"{month_name(month)}: “{text}” is not a whole number of slots.")
             continue
         if value < 0:

@@ -6,6 +6,7 @@ from wtforms import BooleanField, IntegerField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
+from exchange.contracts.services import MAX_SLOTS
 from exchange.organizations.models import SEASON_MONTHS, ContractKind, month_name
 
 # The short name of each month, as in the CSV columns and the compact slot lists.
@@ -56,7 +57,11 @@ for _month, _key in MONTH_KEYS.items():
         IntegerField(
             month_name(_month),
             default=0,
-            validators=[Optional(), NumberRange(min=0, message="Slots cannot be negative.")],
+            validators=[
+                Optional(),
+                NumberRange(min=0, message="Slots cannot be negative."),
+                NumberRange(max=MAX_SLOTS, message=f"At most {MAX_SLOTS} slots a month."),
+            ],
             render_kw={"min": 0, "inputmode": "numeric"},
         ),
     )

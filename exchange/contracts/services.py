@@ -83,6 +83,9 @@ def managed_program_ids(user, nmo_id: int) -> set[int]:
 # The rules, shared by the editor and the CSV import
 
 
+MAX_SLOTS = 1000  # far above any real contract; keeps typing slips out of the columns
+
+
 def terms_problems(terms: ContractTerms) -> list[str]:
     """What is wrong with the terms on their own (no other contract looked at)."""
     problems = []
@@ -94,6 +97,9 @@ def terms_problems(terms: ContractTerms) -> list[str]:
     negative = [month_name(m) for m in SEASON_MONTHS if terms.slots.get(m, 0) < 0]
     if negative:
         problems.append(f"Slots cannot be negative ({', '.join(negative)}).")
+    too_many = [month_name(m) for m in SEASON_MONTHS if terms.slots.get(m, 0) > MAX_SLOTS]
+    if too_many:
+        problems.append(f"At most {MAX_SLOTS} slots a month ({', '.join(too_many)}).")
     unknown = sorted(set(terms.slots) - set(SEASON_MONTHS))
     if unknown:
         problems.append(f"There is no month {unknown[0]}.")

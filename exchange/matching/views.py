@@ -28,17 +28,18 @@ def _scopes() -> list[tuple[NMO, Program]]:
     """The (NMO, program) pairs whose matching the user runs."""
     if current_user.is_admin:
         nmos = db.session.scalars(select(NMO).where(NMO.is_active).order_by(NMO.country_name)).all()
-        return [(nmo, program) for nmo in nmos for program in programs()]
+        every_program = programs()  # once, not once per NMO
+        return [(nmo, program) for nmo in nmos for program in every_program]
     return [(m.nmo, m.program) for m in current_user.memberships if m.role == Role.NATIONAL_OFFICER]
 
 
-def _run_form() -> RunForm:
+def _run_form(scopes: list[tuple[NMO, Program]]) -> RunForm:
     form = RunForm()
     form.scope.choices = [
         SelectChoice(
             f"{nmo.id}:{program.id}", f"{nmo.acronym} ({nmo.country_name}), {program.code}"
         )
-        for nmo, program in _scopes()
+        for nmo, program in scopes
     ]
     form.season_id.choices = [SelectChoice(s.id, s.code) for s in open_seasons()]
     if request.method == "GET":
@@ -51,6 +52,7 @@ def _run_form() -> RunForm:
 @role_required(*OFFICERS)
 def index():
     scopes = _scopes()
+    form = _run_form(scopes)
     statement = select(MatchingRun).order_by(MatchingRun.created_at.desc())
     if not current_user.is_admin:
         statement = statement.where(
@@ -69,13 +71,13 @@ def index():
             selectinload(MatchingRun.created_by),
         )
     )
-    return render_template("matching/index.html", form=_run_form(), page=page)
+    return render_template("matching/index.html", form=form, page=page)
 
 
 @bp.route("/run", methods=["POST"])
 @role_required(*OFFICERS)
 def run():
-    form = _run_form()
+    form = _run_form(_scopes())
     if not form.validate_on_submit():
         flash("Choose what to match, the NMO and program, and the season.", "danger")
         return redirect(url_for("matching.index"))

@@ -18,6 +18,7 @@ from exchange.auth.permissions import can_manage_lc, is_admin
 from exchange.database import utcnow
 from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
+from exchange.numbers import whole_number
 from exchange.organizations.models import (
     NMO,
     SEASON_MONTHS,
@@ -211,10 +212,11 @@ def placements_statement(scope: Scope, text: str = "", status: str = "open"):
     elif status == "closed":
         statement = statement.where(Placement.closed_at.is_not(None))
     if text:
-        pattern = f"%{text}%"
         columns = [Placement.title, Placement.field, Placement.city, LocalCommittee.name]
         columns += [Placement.hospital, Placement.supervisor]
-        statement = statement.where(or_(*(column.ilike(pattern) for column in columns)))
+        statement = statement.where(
+            or_(*(column.icontains(text, autoescape=True) for column in columns))
+        )
     return statement
 
 
@@ -531,7 +533,11 @@ def import_placements(officer: User, scope: Scope, season: Season, content: byte
     for lc in scope.local_committees():
         if scope.program in lc.nmo.programs:
             lcs_by_name[lc.name.casefold()].append(lc)
-    ids = [int(r.values["id"]) for r in parsed.rows if r.values["id"].strip().isdigit()]
+    ids = [
+        number
+        for r in parsed.rows
+        if (number := whole_number(r.values["id"])) is not None and number > 0
+    ]
     existing = (
         {p.id: p for p in db.session.scalars(select(Placement).where(Placement.id.in_(ids)))}
         if ids
@@ -565,10 +571,10 @@ def _check_row(officer, scope, raw, lcs_by_name, existing, capacities, seen_ids)
     placement = None
     text_id = values["id"].strip()
     if text_id:
-        if not text_id.isdigit():
+        placement_id = whole_number(text_id)
+        if placement_id is None or placement_id <= 0:
             errors.append(f"The id must be a number, not {text_id!r}; leave it empty for new ones.")
         else:
-            placement_id = int(text_id)
             placement = existing.get(placement_id)
             if (
                 placement is None
@@ -601,7 +607,7 @@ def _check_row(officer, scope, raw, lcs_by_name, existing, capacities, seen_ids)
     weeks: int | None = 4
     if scope.kind == PlacementKind.RESEARCH_PROJECT:
         text_weeks = values["weeks"].strip()
-        weeks = int(text_weeks) if text_weeks.isdigit() else None
+        weeks = whole_number(text_weeks)
     data = PlacementData(
         lc_id=lc.id if lc else None,
         title=values["title"],
@@ -627,8 +633,8 @@ def _check_row(officer, scope, raw, lcs_by_name, existing, capacities, seen_ids)
         text = values[column].strip()
         if not text:
             months[month] = 0
-        elif text.lstrip("-").isdigit():
-            months[month] = int(text)
+        elif (number := whole_number(text)) is not None:
+            months[month] = number
         else:
             errors.append(
                 f"The capacity for {month_name(month)} ({column}) must be a whole number "

@@ -535,3 +535,17 @@ def test_exported_file_imports_again_unchanged(client, federation, partners, log
     response = _upload(client, exported, follow=True)
     assert "Imported: 5 created, 0 updated, 0 unchanged." in response.get_data(as_text=True)
     assert client.get("/contracts/export.csv?season=2026/27").get_data() == exported
+
+
+def test_absurd_slot_numbers_get_a_message_not_an_error_page(client, federation, login):
+    login(federation.national_officer)
+    text = "\n".join(
+        [
+            HEADER,
+            "2026/27,SCOPE,CROMSIC,SLOMSIC,unilateral,0,0,0,99999999999999999999,0,0,0,0,0,0,0,0",
+        ]
+    )
+    response = _upload(client, text)
+    assert response.status_code == 200
+    assert "is not a whole number of slots" in response.get_data(as_text=True)
+    assert _all_contracts() == {}

@@ -517,3 +517,21 @@ def test_csv_pages_are_for_officers_only(federation, login):
     assert client.get("/placements/export.csv").status_code == 403
     assert client.get("/placements/import").status_code == 403
     assert import_file(client, HEADER + "\n").status_code == 403
+
+
+def test_odd_numbers_in_a_file_are_reported_not_crashed_on(federation, login):
+    zeros = ",".join(["0"] * 12)
+    content = "\n".join(
+        [
+            HEADER,
+            f"¹,Superscript id,Neurology,KBC,,LC Zagreb,,,no,{zeros}",  # 2
+            f"12345678901234567890123,Huge id,Neurology,KBC,,LC Zagreb,,,no,{zeros}",  # 3
+            ",Odd capacity,Neurology,KBC,,LC Zagreb,,,no,0,0,0,--1,²,0,0,0,0,0,0,0",  # 4
+        ]
+    )
+    client = login(federation.local_officer)
+    response = import_file(client, content)
+    assert response.status_code == 200
+    errors = import_errors(response.get_data(as_text=True))
+    assert "The id must be a number" in errors[2] and "The id must be a number" in errors[3]
+    assert "must be a whole number" in errors[4]
