@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -42,6 +42,19 @@ class UTCDateTime(TypeDecorator):
         if value is not None:
             value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
         return value
+
+
+def enum_column(enum_class, length: int, name: str | None = None) -> Enum:
+    """An enum stored as its values in a VARCHAR with a CHECK constraint: the same on
+    SQLite and PostgreSQL, and a new value needs no ALTER TYPE."""
+    return Enum(
+        enum_class,
+        name=name or enum_class.__name__.lower(),
+        native_enum=False,
+        create_constraint=True,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )
 
 
 class Base(DeclarativeBase):

@@ -31,9 +31,3 @@ class NewUserForm(RoleScopeMixin, FlaskForm):
 
 class AddRoleForm(RoleScopeMixin, FlaskForm):
     submit = SubmitField("Add role")
-
-
-class ConfirmForm(FlaskForm):
-    """A bare form for confirmed POST actions: it carries the CSRF token."""
-
-    submit = SubmitField("Confirm")

@@ -6,12 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import or_, select
 
-from exchange.admin.forms import AddRoleForm, ConfirmForm, NewUserForm
+from exchange.admin.forms import AddRoleForm, NewUserForm
 from exchange.auth import services
 from exchange.auth.decorators import role_required
 from exchange.auth.models import Membership, Role, User
 from exchange.errors import DomainError
 from exchange.extensions import db, page_of
+from exchange.forms import ConfirmForm
 from exchange.organizations.models import NMO, LocalCommittee, Program
 from exchange.organizations.queries import lc_choices, nmo_choices, program_choices
 

@@ -126,7 +126,3 @@ class PointsForm(FlaskForm):
         description="Your NMO's points for this student; the matcher can rank by them.",
     )
     submit_points = SubmitField("Save points")
-
-
-class ConfirmForm(FlaskForm):
-    submit = SubmitField("Confirm")

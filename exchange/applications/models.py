@@ -7,7 +7,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     DateTime,
-    Enum,
     ForeignKey,
     Index,
     Numeric,
@@ -20,7 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.applications.states import State
 from exchange.auth.models import User
-from exchange.database import TimestampMixin, utcnow
+from exchange.database import TimestampMixin, enum_column, utcnow
 from exchange.extensions import db
 from exchange.organizations.models import NMO, Contract, Program, Season
 from exchange.placements.models import Placement
@@ -30,14 +29,8 @@ MAX_PREFERENCES = 4  # SCOPE ranks up to 4 departments, SCORE up to 3 projects
 
 
 def _state_enum(name: str):
-    return Enum(
-        State,
-        name=name,  # names the CHECK constraint; a table has two such columns
-        native_enum=False,
-        create_constraint=True,
-        length=12,
-        values_callable=lambda states: [state.value for state in states],
-    )
+    # Named per column: the CHECK constraints of a table's two state columns need two names.
+    return enum_column(State, 12, name=name)
 
 
 def _states_sql(*states: State) -> str:

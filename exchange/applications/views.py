@@ -25,7 +25,6 @@ from exchange.applications.forms import (
     AcceptForm,
     ApplicationForm,
     ConfirmationForm,
-    ConfirmForm,
     DocumentForm,
     EvaluationForm,
     NewApplicationForm,
@@ -44,6 +43,7 @@ from exchange.auth.permissions import actors_for, can_choose_substitute, can_pla
 from exchange.database import utcnow
 from exchange.errors import DomainError, InvalidTransition
 from exchange.extensions import db, limiter
+from exchange.forms import ConfirmForm
 from exchange.organizations.models import NMO, Program, Season, month_name
 from exchange.organizations.queries import open_seasons
 from exchange.placements.models import PLACEMENT_KIND_OF_PROGRAM, Placement

@@ -7,7 +7,6 @@ from datetime import datetime
 from flask_login import UserMixin
 from sqlalchemy import (
     CheckConstraint,
-    Enum,
     ForeignKey,
     ForeignKeyConstraint,
     Index,
@@ -15,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from exchange.database import TimestampMixin
+from exchange.database import TimestampMixin, enum_column
 from exchange.extensions import db
 from exchange.organizations.models import NMO, LocalCommittee, Program
 
@@ -110,15 +109,7 @@ class Membership(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(
-        Enum(
-            Role,
-            native_enum=False,
-            create_constraint=True,
-            length=20,
-            values_callable=lambda roles: [role.value for role in roles],
-        )
-    )
+    role: Mapped[Role] = mapped_column(enum_column(Role, 20))
     nmo_id: Mapped[int | None] = mapped_column(ForeignKey("nmos.id"), index=True)
     lc_id: Mapped[int | None] = mapped_column(index=True)  # FK: see lc_in_nmo below
     program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))

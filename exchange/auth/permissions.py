@@ -103,3 +103,21 @@ def can_place_in(user, placement, program_id: int) -> bool:
 def can_choose_substitute(user, application) -> bool:
     """The home national officer gives a cancelled exchange's slot to a substitute."""
     return can_manage_nmo(user, application.home_nmo_id, application.program_id)
+
+
+def can_manage_contract(user, sending_nmo_id: int, host_nmo_id: int, program_id: int) -> bool:
+    """Admins, and the national officers of either NMO for the contract's program."""
+    return can_manage_nmo(user, sending_nmo_id, program_id) or can_manage_nmo(
+        user, host_nmo_id, program_id
+    )
+
+
+def can_view_contract(user, contract) -> bool:
+    return can_manage_contract(
+        user, contract.sending_nmo_id, contract.host_nmo_id, contract.program_id
+    )
+
+
+def can_manage_placement(user, placement, program) -> bool:
+    """A placement's LC's local officers, its NMO's national officers, and admins."""
+    return can_manage_lc(user, placement.nmo_id, placement.lc_id, program.id)

@@ -12,6 +12,7 @@ from exchange.auth.permissions import can_manage_nmo
 from exchange.database import utcnow
 from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
+from exchange.forms import MAX_LANGUAGE, clean_languages
 from exchange.organizations.models import (
     NMO,
     SEASON_MONTHS,
@@ -78,7 +79,6 @@ CURRENCIES = (
 MAX_FEE = Decimal("99999999.99")  # Numeric(10, 2)
 MAX_LEAD_WEEKS = 52
 MAX_TEXT = 4000
-MAX_LANGUAGE = 40
 
 
 @dataclass
@@ -114,18 +114,6 @@ class ConditionsData:
             cancellation_policy=conditions.cancellation_policy or "",
             notes=conditions.notes or "",
         )
-
-
-def clean_languages(values) -> list[str]:
-    """Trimmed, non-empty, each once (first spelling wins), in the order given."""
-    seen: set[str] = set()
-    cleaned = []
-    for value in values:
-        language = " ".join(str(value).split())
-        if language and language.casefold() not in seen:
-            seen.add(language.casefold())
-            cleaned.append(language)
-    return cleaned
 
 
 def problems_with(data: ConditionsData, current_currency: str | None = None) -> list[str]:

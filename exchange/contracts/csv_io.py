@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from exchange.auth.permissions import can_manage_contract
 from exchange.contracts.forms import MONTH_KEYS
 from exchange.contracts.services import (
     ContractTerms,
     apply_slots,
-    can_manage_contract,
     slot_problems,
     slots_of,
     terms_problems,

@@ -74,7 +74,3 @@ class ImportForm(FlaskForm):
         description="UTF-8 (with or without BOM), comma or semicolon separated, at most 1 MB.",
     )
     submit = SubmitField("Check and import")
-
-
-class ConfirmForm(FlaskForm):
-    submit = SubmitField("Confirm")

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from exchange.applications.models import Application
 from exchange.auth.models import Role
-from exchange.auth.permissions import can_manage_nmo
+from exchange.auth.permissions import can_manage_contract, can_view_contract
 from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
 from exchange.organizations.models import (
@@ -50,19 +50,6 @@ class ContractTerms:
             f"{self.program.code} contract {self.sending.acronym} → {self.host.acronym} "
             f"for {self.season.code}"
         )
-
-
-def can_manage_contract(user, sending_nmo_id: int, host_nmo_id: int, program_id: int) -> bool:
-    """Admins, and the national officers of either NMO for the contract's program."""
-    return can_manage_nmo(user, sending_nmo_id, program_id) or can_manage_nmo(
-        user, host_nmo_id, program_id
-    )
-
-
-def can_view_contract(user, contract: Contract) -> bool:
-    return can_manage_contract(
-        user, contract.sending_nmo_id, contract.host_nmo_id, contract.program_id
-    )
 
 
 NOT_YOURS = (

@@ -8,11 +8,12 @@ from wtforms.fields.choices import SelectChoice
 
 from exchange.auth.decorators import role_required
 from exchange.auth.models import Role
-from exchange.auth.permissions import is_admin
+from exchange.auth.permissions import can_view_contract, is_admin
 from exchange.contracts import csv_io, queries, services
-from exchange.contracts.forms import ConfirmForm, ContractForm, ImportForm
+from exchange.contracts.forms import ContractForm, ImportForm
 from exchange.errors import DomainError
 from exchange.extensions import db
+from exchange.forms import ConfirmForm
 from exchange.organizations.models import NMO, Contract, ContractKind, Program, Season
 from exchange.organizations.queries import current_season, nmo_choices
 
@@ -41,7 +42,7 @@ def _chosen_program(programs: list[Program]) -> Program | None:
 def _contract_or_404(contract_id: int) -> Contract:
     """The contract, if the user may manage it; 404 otherwise, as if it did not exist."""
     contract = db.session.get(Contract, contract_id)
-    if contract is None or not services.can_view_contract(current_user, contract):
+    if contract is None or not can_view_contract(current_user, contract):
         abort(404)
     return contract
 

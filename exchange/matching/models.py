@@ -4,11 +4,11 @@ officer approves or discards it. Nothing in the applications changes before appr
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Index, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.auth.models import User
-from exchange.database import TimestampMixin
+from exchange.database import TimestampMixin, enum_column
 from exchange.extensions import db
 from exchange.organizations.models import NMO, Program, Season
 
@@ -40,26 +40,18 @@ class RunStatus(enum.StrEnum):
     DISCARDED = "discarded"
 
 
-def _enum(enum_class, length):
-    return Enum(
-        enum_class,
-        native_enum=False,
-        create_constraint=True,
-        length=length,
-        values_callable=lambda members: [member.value for member in members],
-    )
-
-
 class MatchingRun(TimestampMixin, db.Model):
     __tablename__ = "matching_runs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[MatchingKind] = mapped_column(_enum(MatchingKind, 10))
+    kind: Mapped[MatchingKind] = mapped_column(enum_column(MatchingKind, 10))
     nmo_id: Mapped[int] = mapped_column(ForeignKey("nmos.id"))
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
     season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id"))
-    ranking: Mapped[Ranking] = mapped_column(_enum(Ranking, 12))
-    status: Mapped[RunStatus] = mapped_column(_enum(RunStatus, 10), default=RunStatus.PROPOSED)
+    ranking: Mapped[Ranking] = mapped_column(enum_column(Ranking, 12))
+    status: Mapped[RunStatus] = mapped_column(
+        enum_column(RunStatus, 10), default=RunStatus.PROPOSED
+    )
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None]

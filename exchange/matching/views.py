@@ -6,13 +6,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from exchange.applications.forms import ConfirmForm
 from exchange.applications.models import Application
 from exchange.auth.decorators import role_required
 from exchange.auth.models import Role
 from exchange.auth.permissions import can_manage_nmo
 from exchange.errors import DomainError
 from exchange.extensions import db, page_of
+from exchange.forms import ConfirmForm
 from exchange.matching import services
 from exchange.matching.forms import RunForm
 from exchange.matching.models import MatchingKind, MatchingRun, Ranking, RunStatus

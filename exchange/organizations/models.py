@@ -9,7 +9,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Column,
-    Enum,
     ForeignKey,
     Numeric,
     String,
@@ -19,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from exchange.database import TimestampMixin, utcnow
+from exchange.database import TimestampMixin, enum_column, utcnow
 from exchange.extensions import db
 
 MONTHS = (
@@ -172,15 +171,7 @@ class Contract(TimestampMixin, db.Model):
     program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
     sending_nmo_id: Mapped[int] = mapped_column(ForeignKey("nmos.id"), index=True)
     host_nmo_id: Mapped[int] = mapped_column(ForeignKey("nmos.id"), index=True)
-    kind: Mapped[ContractKind] = mapped_column(
-        Enum(
-            ContractKind,
-            native_enum=False,
-            create_constraint=True,
-            length=12,
-            values_callable=lambda kinds: [kind.value for kind in kinds],
-        )
-    )
+    kind: Mapped[ContractKind] = mapped_column(enum_column(ContractKind, 12))
     notes: Mapped[str | None] = mapped_column(Text)
 
     season: Mapped[Season] = relationship()

@@ -155,7 +155,3 @@ class ImportForm(FlaskForm):
         description="UTF-8, at most 1 MB, in the format of the export.",
     )
     submit = SubmitField("Check and import")
-
-
-class ConfirmForm(FlaskForm):
-    submit = SubmitField("Confirm")

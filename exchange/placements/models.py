@@ -7,7 +7,6 @@ from datetime import datetime
 from sqlalchemy import (
     JSON,
     CheckConstraint,
-    Enum,
     ForeignKey,
     ForeignKeyConstraint,
     String,
@@ -16,7 +15,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from exchange.database import TimestampMixin
+from exchange.database import TimestampMixin, enum_column
 from exchange.extensions import db
 from exchange.organizations.models import NMO, LocalCommittee, Season
 
@@ -47,16 +46,6 @@ class ProjectType(enum.StrEnum):
         }[self]
 
 
-def _enum(enum_class, length):
-    return Enum(
-        enum_class,
-        native_enum=False,
-        create_constraint=True,
-        length=length,
-        values_callable=lambda members: [member.value for member in members],
-    )
-
-
 class Placement(TimestampMixin, db.Model):
     """Where a student is placed. One table for both kinds, so that preferences, capacities
     and the matcher treat them alike; the columns only one kind uses are checked per kind."""
@@ -64,7 +53,7 @@ class Placement(TimestampMixin, db.Model):
     __tablename__ = "placements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[PlacementKind] = mapped_column(_enum(PlacementKind, 20))
+    kind: Mapped[PlacementKind] = mapped_column(enum_column(PlacementKind, 20))
     nmo_id: Mapped[int] = mapped_column(ForeignKey("nmos.id"), index=True)
     lc_id: Mapped[int] = mapped_column(index=True)  # FK: see lc_in_nmo below
     title: Mapped[str] = mapped_column(String(200))  # department name or project title
@@ -77,7 +66,7 @@ class Placement(TimestampMixin, db.Model):
     hospital: Mapped[str | None] = mapped_column(String(200))
     # Research projects (SCORE)
     supervisor: Mapped[str | None] = mapped_column(String(120))
-    project_type: Mapped[ProjectType | None] = mapped_column(_enum(ProjectType, 24))
+    project_type: Mapped[ProjectType | None] = mapped_column(enum_column(ProjectType, 24))
     methods: Mapped[str | None] = mapped_column(Text)
     prerequisites: Mapped[str | None] = mapped_column(Text)
     expected_output: Mapped[str | None] = mapped_column(Text)

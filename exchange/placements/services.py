@@ -14,10 +14,11 @@ from sqlalchemy import ColumnElement, false, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from exchange.auth.models import Role, User
-from exchange.auth.permissions import can_manage_lc, is_admin
+from exchange.auth.permissions import can_manage_lc, can_manage_placement, is_admin
 from exchange.database import utcnow
 from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
+from exchange.forms import MAX_LANGUAGE, clean_languages
 from exchange.numbers import whole_number
 from exchange.organizations.models import (
     NMO,
@@ -42,7 +43,6 @@ PROGRAM_OF_KIND = {kind: code for code, kind in PLACEMENT_KIND_OF_PROGRAM.items(
 MAX_CAPACITY = 1000
 LENGTHS = {"title": 200, "field": 100, "city": 100, "hospital": 200, "supervisor": 120}
 MAX_TEXT = 4000
-MAX_LANGUAGE = 40
 
 
 class CapacityBelowUsed(DomainError):
@@ -94,18 +94,6 @@ class PlacementData:
         )
 
 
-def clean_languages(values) -> list[str]:
-    """Trimmed, non-empty, each once (first spelling wins), in the order given."""
-    seen: set[str] = set()
-    cleaned = []
-    for value in values:
-        language = " ".join(str(value).split())
-        if language and language.casefold() not in seen:
-            seen.add(language.casefold())
-            cleaned.append(language)
-    return cleaned
-
-
 def project_type_of(text: str) -> ProjectType | None:
     """A project type from its value (``clinical_with_lab``) or its label, any case."""
     wanted = " ".join(text.split()).casefold()
@@ -122,10 +110,6 @@ def program_of(placement: Placement) -> Program:
     if code not in cache:
         cache[code] = db.session.scalar(select(Program).where(Program.code == code))
     return cache[code]
-
-
-def can_manage_placement(user: User, placement: Placement, program: Program) -> bool:
-    return can_manage_lc(user, placement.nmo_id, placement.lc_id, program.id)
 
 
 # Whose placements: the lists, the LC choices and the CSV all start from a scope.

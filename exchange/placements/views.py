@@ -16,13 +16,14 @@ from wtforms.fields.choices import SelectChoice
 
 from exchange.auth.decorators import role_required
 from exchange.auth.models import Role
-from exchange.auth.permissions import is_admin
+from exchange.auth.permissions import can_manage_placement, is_admin
 from exchange.errors import DomainError, safe_referrer
 from exchange.extensions import db, page_of
+from exchange.forms import ConfirmForm
 from exchange.organizations.models import NMO, SEASON_MONTHS, Program, Season
 from exchange.organizations.queries import active_nmos, current_season, open_seasons
 from exchange.placements import csv_io, services
-from exchange.placements.forms import ConfirmForm, DepartmentForm, ImportForm, ResearchProjectForm
+from exchange.placements.forms import DepartmentForm, ImportForm, ResearchProjectForm
 from exchange.placements.models import Placement, PlacementKind, ProjectType
 
 bp = Blueprint("placements", __name__, url_prefix="/placements")
@@ -194,7 +195,7 @@ def _placement_or_404(placement_id: int) -> tuple[Placement, Program]:
     if placement is None:
         abort(404)
     program = services.program_of(placement)
-    if not services.can_manage_placement(current_user, placement, program):
+    if not can_manage_placement(current_user, placement, program):
         abort(403)
     return placement, program
 
