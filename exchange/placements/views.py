@@ -160,9 +160,6 @@ def new():
             placement = services.create_placement(
                 current_user, program, form.to_data(), season, form.capacities()
             )
-        except services.CapacityBelowUsed as error:  # pragma: no cover - new rows use none
-            db.session.rollback()
-            _capacity_refused(form, error)
         except DomainError as error:
             db.session.rollback()
             flash(str(error), "danger")
