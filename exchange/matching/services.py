@@ -28,7 +28,14 @@ from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
 from exchange.matching.engine import Applicant, Slot, match
 from exchange.matching.models import MatchingKind, MatchingRun, Ranking, RunStatus
-from exchange.organizations.models import NMO, Contract, Program, Season, month_name
+from exchange.organizations.models import (
+    NMO,
+    Contract,
+    ContractSlot,
+    Program,
+    Season,
+    month_name,
+)
 from exchange.placements.models import Placement, PlacementCapacity
 
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
@@ -278,7 +285,8 @@ def change_assignment(
         if slot_key not in assignable_slots(run, application):
             raise DomainError(f"{application.code} cannot go to that slot.")
         taken = sum(1 for r in rows if r["slot"] == slot_key and r is not row)
-        capacity = run.slots[slot_key]["capacity"]
+        # What is free now: nominations or acceptances made since the run count too.
+        capacity = min(run.slots[slot_key]["capacity"], _free_now(run, slot_key))
         if taken >= capacity:
             slot = run.slots[slot_key]
             raise DomainError(
@@ -291,6 +299,25 @@ def change_assignment(
     row["changed"] = True
     run.proposal = rows  # a new list, so the JSON column is written
     db.session.flush()
+
+
+def _free_now(run: MatchingRun, slot_key: str) -> int:
+    slot = run.slots[slot_key]
+    if run.kind == MatchingKind.OUTGOING:
+        row = db.session.scalar(
+            select(ContractSlot).where(
+                ContractSlot.contract_id == slot["target_id"], ContractSlot.month == slot["month"]
+            )
+        )
+        return max(row.slots - row.used, 0) if row else 0
+    row = db.session.scalar(
+        select(PlacementCapacity).where(
+            PlacementCapacity.placement_id == slot["target_id"],
+            PlacementCapacity.season_id == run.season_id,
+            PlacementCapacity.month == slot["month"],
+        )
+    )
+    return max(row.capacity - row.used, 0) if row else 0
 
 
 def _preferences_of(run: MatchingRun, application: Application) -> list[str]:

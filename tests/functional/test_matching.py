@@ -13,6 +13,7 @@ from exchange.database import utcnow
 from exchange.extensions import db
 from exchange.matching.models import MatchingRun, RunStatus
 from exchange.organizations.models import Contract
+from exchange.placements.models import PlacementCapacity
 from tests import builders
 from tests.functional.steps import as_user
 
@@ -273,3 +274,24 @@ def test_each_nmo_ranks_with_its_own_points(client, world, spring):
     assert (
         client.post(f"/applications/{early.code}/points", data={"points": "1"}).status_code == 404
     )
+
+
+def test_a_hand_change_counts_places_taken_since_the_run(client, world, spring):
+    _, second = _nominated(world, ["90", "60"], [world.department, world.other_department])
+    run = _run(client, world, "incoming", world.host_neo)
+    # Since the run, Surgery's only July place went to someone else.
+    surgery = db.session.scalar(
+        select(PlacementCapacity).where(
+            PlacementCapacity.placement_id == world.other_department.id,
+            PlacementCapacity.month == 7,
+        )
+    )
+    surgery.used = 1
+    db.session.commit()
+    client.post(f"/matching/{run.id}/assign", data={"application_id": second.id, "slot": ""})
+    response = client.post(
+        f"/matching/{run.id}/assign",
+        data={"application_id": second.id, "slot": f"p{world.other_department.id}-7"},
+        follow_redirects=True,
+    )
+    assert "is full (0 of 0)" in response.get_data(as_text=True)
