@@ -413,16 +413,23 @@ def submit_application(student: User, application: Application, today: date) -> 
     db.session.flush()
 
 
-def withdraw_application(student: User, application: Application, reason: str) -> None:
+def _close(application: Application, action: Action, actor: User, reason: str) -> None:
+    """Reject, withdraw or cancel: record the reason and give back the slot and place."""
     held_in = application.state
-    _move(application, Action.WITHDRAW, student, reason, **_closing(reason))
+    _move(
+        application,
+        action,
+        actor,
+        reason,
+        closed_at=utcnow(),
+        closing_reason=(reason or "").strip(),
+    )
     _release_holdings(application, held_in)
     db.session.flush()
 
 
-def _closing(reason: str | None) -> dict:
-    """The columns of a rejected, withdrawn or cancelled application."""
-    return {"closed_at": utcnow(), "closing_reason": (reason or "").strip()}
+def withdraw_application(student: User, application: Application, reason: str) -> None:
+    _close(application, Action.WITHDRAW, student, reason)
 
 
 def confirm_application(
@@ -534,10 +541,7 @@ def nominate_application(officer: User, application: Application, month: int) ->
 
 
 def reject_application(officer: User, application: Application, reason: str) -> None:
-    held_in = application.state
-    _move(application, Action.REJECT, officer, reason, **_closing(reason))
-    _release_holdings(application, held_in)
-    db.session.flush()
+    _close(application, Action.REJECT, officer, reason)
 
 
 def accept_application(
@@ -606,10 +610,7 @@ def certify_application(officer: User, application: Application) -> None:
 
 
 def cancel_application(officer: User, application: Application, reason: str) -> None:
-    held_in = application.state
-    _move(application, Action.CANCEL, officer, reason, **_closing(reason))
-    _release_holdings(application, held_in)
-    db.session.flush()
+    _close(application, Action.CANCEL, officer, reason)
 
 
 def substitute_candidates(application: Application) -> list[Application]:

@@ -166,25 +166,31 @@ def new():
         else:
             db.session.commit()
             flash(f"{placement.title} is added.", "success")
-            return redirect(
-                url_for(
-                    "placements.index",
-                    **_list_args(program, nmo, season=season.code if season else None),
-                )
-            )
+            return _to_list_in_season(program, nmo, season)
     else:
         flash("Nothing is saved yet: correct the fields marked below.", "danger")
+    return _editor(form, program, nmo, None, season, seasons, {})
+
+
+def _editor(form, program, nmo, placement, season, seasons, used):
+    """The editor page, for a new placement (``placement`` None) or an existing one."""
     return render_template(
         "placements/edit.html",
         form=form,
         program=program,
         nmo=nmo,
-        placement=None,
+        placement=placement,
         season=season,
         seasons=seasons,
-        used={},
+        used=used,
         list_args=_list_args(program, nmo),
+        confirm_form=ConfirmForm(),  # close and reopen, on an existing placement
     )
+
+
+def _to_list_in_season(program, nmo, season):
+    season_code = season.code if season else None
+    return redirect(url_for("placements.index", **_list_args(program, nmo, season=season_code)))
 
 
 def _placement_or_404(placement_id: int) -> tuple[Placement, Program]:
@@ -230,26 +236,11 @@ def edit(placement_id: int):
         else:
             db.session.commit()
             flash(f"{placement.title} is saved.", "success")
-            return redirect(
-                url_for(
-                    "placements.index",
-                    **_list_args(program, nmo, season=season.code if season else None),
-                )
-            )
+            return _to_list_in_season(program, nmo, season)
     else:
         flash("Nothing is saved yet: correct the fields marked below.", "danger")
-    return render_template(
-        "placements/edit.html",
-        form=form,
-        program=program,
-        nmo=nmo,
-        placement=placement,
-        season=season,
-        seasons=seasons,
-        used={month: used for month, (_, used) in months.items() if used},
-        list_args=_list_args(program, nmo),
-        confirm_form=ConfirmForm(),
-    )
+    used = {month: used for month, (_, used) in months.items() if used}
+    return _editor(form, program, nmo, placement, season, seasons, used)
 
 
 def _back_to_list(placement: Placement, program: Program):
