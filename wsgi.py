@@ -1,5 +1,5 @@
 """The WSGI entry point: ``gunicorn wsgi:app``; the config comes from ``EXCHANGE_ENV``."""
 
-from exchange import create_app
+from exchange.app import create_app
 
 app = create_app()

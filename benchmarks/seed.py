@@ -17,7 +17,7 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from config import DevelopmentConfig
-from exchange import create_app
+from exchange.app import create_app
 from exchange.extensions import db
 
 TARGET_APPLICATIONS = 20000

@@ -108,8 +108,8 @@ def match_command(season_code, program_code, host_code, home_code, ranking, appr
     """
     from sqlalchemy import func, select
 
-    from exchange.applications.notifications import officers_of
     from exchange.auth.models import Role
+    from exchange.auth.queries import officers_of
     from exchange.matching.models import MatchingKind, Ranking
     from exchange.organizations.models import NMO, Program, Season
 

@@ -21,6 +21,7 @@ from sqlalchemy import func, insert, select, text
 from werkzeug.security import generate_password_hash
 
 from exchange.applications import deadlines
+from exchange.applications.codes import application_code
 from exchange.applications.documents import DOCUMENT_KINDS as DOCUMENT_LABELS
 from exchange.applications.models import (
     Application,
@@ -30,23 +31,21 @@ from exchange.applications.models import (
     StateTransition,
 )
 from exchange.applications.services import recount_usage
-from exchange.applications.states import Action, Actor, State, next_state
+from exchange.applications.states import (
+    HOLDS_CONTRACT_SLOT,
+    HOLDS_PLACE,
+    Action,
+    Actor,
+    State,
+    next_state,
+)
 from exchange.auth.models import Membership, Role, User
+from exchange.conditions.models import ExchangeConditions
+from exchange.contracts.models import Contract, ContractKind, ContractSlot
 from exchange.errors import DomainError
 from exchange.extensions import db
-from exchange.organizations.models import (
-    NMO,
-    SEASON_MONTHS,
-    Contract,
-    ContractKind,
-    ContractSlot,
-    ExchangeConditions,
-    LocalCommittee,
-    Program,
-    Region,
-    Season,
-    nmo_programs,
-)
+from exchange.months import SEASON_MONTHS
+from exchange.organizations.models import NMO, LocalCommittee, Program, Region, Season, nmo_programs
 from exchange.placements.models import Placement, PlacementCapacity, PlacementKind, ProjectType
 
 NMOS_CSV = Path(__file__).parent / "data" / "nmos.csv"
@@ -624,9 +623,6 @@ FORWARD = {
     State.COMPLETED: (Action.SUBMIT_EVALUATION, Actor.STUDENT),
     State.CERTIFIED: (Action.CERTIFY, Actor.HOST_LOCAL_OFFICER),
 }
-# States that hold a contract slot, and states that hold a placement's capacity.
-HOLDS_SLOT = frozenset(PROGRESS[2:])
-HOLDS_PLACE = frozenset(PROGRESS[3:])
 # How far a closed application got before it was closed.
 WITHDRAWN_FROM = {
     State.DRAFT: 3,
@@ -1282,7 +1278,7 @@ class _DemoBuilder:
     def _contract_and_month(self, program, pool, reached, state):
         """A contract (and month) for the application; a slot is taken only when it holds one."""
         rng = self.rng
-        if state in HOLDS_SLOT:
+        if state in HOLDS_CONTRACT_SLOT:
             for name in (pool, "all"):
                 units = self.unit_pool[(program, name)]
                 while units:
@@ -1524,7 +1520,7 @@ class _DemoBuilder:
             row |= {
                 "id": next_id + position,
                 "number": number,
-                "code": f"{prefixes[code]}-{self.season.short_code}-{number:05d}",
+                "code": application_code(prefixes[code], self.season.short_code, number),
             }
             applications.append(row)
             preferences += [

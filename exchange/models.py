@@ -9,18 +9,10 @@ from exchange.applications.models import (
     StateTransition,
 )
 from exchange.auth.models import Membership, Role, User
+from exchange.conditions.models import ExchangeConditions
+from exchange.contracts.models import Contract, ContractKind, ContractSlot
 from exchange.matching.models import MatchingKind, MatchingRun, Ranking, RunStatus
-from exchange.organizations.models import (
-    NMO,
-    Contract,
-    ContractKind,
-    ContractSlot,
-    ExchangeConditions,
-    LocalCommittee,
-    Program,
-    Region,
-    Season,
-)
+from exchange.organizations.models import NMO, LocalCommittee, Program, Region, Season
 from exchange.outbox import OutboxMessage
 from exchange.placements.models import (
     Department,

@@ -12,7 +12,8 @@ from flask import current_app
 from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from exchange.database import TimestampMixin, utcnow
+from exchange import clock
+from exchange.database import TimestampMixin
 from exchange.extensions import db
 
 log = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def queue_email(to_address: str, subject: str, body: str) -> OutboxMessage:
     db.session.add(message)
     if current_app.config["MAIL_BACKEND"] == "log":
         log.warning("Mail to %s: %s\n%s", to_address, subject, body)
-        message.sent_at = utcnow()
+        message.sent_at = clock.now()
         message.attempts = 1
     db.session.flush()
     return message
@@ -105,7 +106,7 @@ def deliver_pending(limit: int = 100) -> tuple[int, int]:
                 log.error("Connection to the mail server %s lost: %s", server, error)
                 break
             else:
-                message.sent_at = utcnow()
+                message.sent_at = clock.now()
                 message.last_error = None
                 sent += 1
     finally:
@@ -144,7 +145,7 @@ def _email(message: OutboxMessage, sender: str) -> EmailMessage:
     email["From"] = sender
     email["To"] = message.to_address
     email["Subject"] = message.subject
-    email["Date"] = format_datetime(message.created_at or utcnow())
+    email["Date"] = format_datetime(message.created_at or clock.now())
     # The same Message-ID on every attempt, so a receiver can drop a message sent twice
     # (sent, but the commit that marks it sent failed).
     domain = sender.rpartition("@")[2] or "localhost"

@@ -11,20 +11,13 @@ from itertools import count
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
 
+from exchange.applications.codes import application_code
 from exchange.applications.models import Application
 from exchange.auth.models import Membership, Role, User
+from exchange.conditions.models import ExchangeConditions
+from exchange.contracts.models import Contract, ContractKind, ContractSlot
 from exchange.extensions import db
-from exchange.organizations.models import (
-    NMO,
-    Contract,
-    ContractKind,
-    ContractSlot,
-    ExchangeConditions,
-    LocalCommittee,
-    Program,
-    Region,
-    Season,
-)
+from exchange.organizations.models import NMO, LocalCommittee, Program, Region, Season
 from exchange.placements.models import Department, PlacementCapacity
 
 PASSWORD = "correct horse battery"
@@ -198,7 +191,7 @@ def application(
     chosen_program, chosen_season = program(program_code), season(season_code)
     number = next(_numbers)
     made = Application(
-        code=f"{chosen_program.code_prefix}-{chosen_season.short_code}-{number:05d}",
+        code=application_code(chosen_program.code_prefix, chosen_season.short_code, number),
         number=number,
         student=student,
         program=chosen_program,

@@ -4,20 +4,42 @@ The schema is built once per session by the real migrations (``flask db upgrade`
 temporary SQLite file, or on PostgreSQL when ``EXCHANGE_TEST_DATABASE_URL`` is set. Tests
 commit for real, as requests do; after each test every table but the reference data
 (regions, programs) is emptied.
+
+Every test but the browser tests runs on the suite's clock (``SUITE_NOW``), so that no
+result depends on the day the suite is run.
 """
 
 import os
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from flask_migrate import upgrade
 
 from config import TestingConfig
-from exchange import create_app
+from exchange.app import create_app
 from exchange.extensions import db
 
 REFERENCE_TABLES = {"regions", "programs", "alembic_version"}
 POSTGRES_URL = os.environ.get("EXCHANGE_TEST_DATABASE_URL", "")
+
+# The suite's today: a spring day of season 2026/27, before the summer months (and their
+# application deadlines) that the builders' data use. Time flows on from it during a
+# test; a test that needs another day travels there itself. The browser tests keep the
+# real clock: their server is another process, and they work from its today.
+SUITE_NOW = datetime(2026, 4, 15, 9, 0, tzinfo=UTC)
+BROWSER_TESTS = Path(__file__).parent / "e2e"
+
+
+@pytest.fixture(autouse=True)
+def _suite_clock(request):
+    if request.node.path.is_relative_to(BROWSER_TESTS):
+        yield
+        return
+    with time_machine.travel(SUITE_NOW, tick=True):
+        yield
 
 
 def pytest_report_header(config):

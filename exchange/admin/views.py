@@ -2,19 +2,20 @@
 
 import secrets
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
 
 from exchange.admin.forms import AddRoleForm, NewUserForm
 from exchange.auth import services
 from exchange.auth.decorators import role_required
 from exchange.auth.models import Membership, Role, User
-from exchange.errors import DomainError
-from exchange.extensions import db, page_of
-from exchange.forms import ConfirmForm
+from exchange.auth.queries import users_statement
+from exchange.extensions import db
 from exchange.organizations.models import NMO, LocalCommittee, Program
 from exchange.organizations.queries import lc_choices, nmo_choices, program_choices
+from exchange.web.forms import ConfirmForm
+from exchange.web.paging import page_of
+from exchange.web.transaction import attempt
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -41,23 +42,7 @@ def users():
     role = request.args.get("role", "")
     nmo_id = request.args.get("nmo", type=int)
     status = request.args.get("status", "")
-    statement = select(User).order_by(User.name, User.id)
-    if query:
-        statement = statement.where(
-            or_(
-                User.email.icontains(query, autoescape=True),
-                User.name.icontains(query, autoescape=True),
-            )
-        )
-    if role in {r.value for r in Role}:
-        statement = statement.where(User.memberships.any(Membership.role == role))
-    if nmo_id:
-        statement = statement.where(User.memberships.any(Membership.nmo_id == nmo_id))
-    if status == "active":
-        statement = statement.where(User.is_active)
-    elif status == "inactive":
-        statement = statement.where(~User.is_active)
-    page = page_of(statement)
+    page = page_of(users_statement(query, role, nmo_id, status))
     return render_template(
         "admin/users.html",
         page=page,
@@ -76,7 +61,7 @@ def new_user():
     form = NewUserForm()
     _fill_scope_choices(form)
     if form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             user = services.create_user(
                 current_user,
                 email=form.email.data,
@@ -85,16 +70,11 @@ def new_user():
                 password=secrets.token_urlsafe(32),
                 membership=_membership_from(form),
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(
+            outcome.message = (
                 f"{user.name}'s account is created; an invitation to set a password went "
-                f"to {user.email}.",
-                "success",
+                f"to {user.email}."
             )
+        if outcome.ok:
             return redirect(url_for("admin.user", user_id=user.id))
     return render_template("admin/new_user.html", form=form)
 
@@ -113,14 +93,9 @@ def user(user_id: int):
     form = AddRoleForm()
     _fill_scope_choices(form)
     if form.validate_on_submit():
-        try:
+        with attempt(f"{user.name} now also holds that role.") as outcome:
             services.add_membership(current_user, user, _membership_from(form))
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(f"{user.name} now also holds that role.", "success")
+        if outcome.ok:
             return redirect(url_for("admin.user", user_id=user.id))
     return render_template("admin/user.html", user=user, form=form, confirm_form=ConfirmForm())
 
@@ -134,14 +109,8 @@ def remove_role(user_id: int, membership_id: int):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with attempt("The role is removed."):
         services.remove_membership(current_user, membership)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash("The role is removed.", "success")
     return redirect(url_for("admin.user", user_id=user.id))
 
 
@@ -152,13 +121,7 @@ def set_active(user_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     active = request.form.get("active") == "1"
-    try:
+    verb = "reactivated" if active else "deactivated; they can no longer log in"
+    with attempt(f"{user.name}'s account is {verb}."):
         services.set_user_active(current_user, user, active)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        verb = "reactivated" if active else "deactivated; they can no longer log in"
-        flash(f"{user.name}'s account is {verb}.", "success")
     return redirect(url_for("admin.user", user_id=user.id))

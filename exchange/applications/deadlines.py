@@ -1,4 +1,8 @@
-"""Card deadlines, pure: the CA is due 8 weeks and the CC 4 weeks before the start.
+"""Deadlines, pure: the application's, and the cards'.
+
+An application must arrive the host's lead time (its exchange conditions say how many
+weeks) before the first day of the month it is for. The CA is due 8 weeks and the CC
+4 weeks before the start.
 
 A card that came after its due date is late; a card not yet issued whose due date has
 passed is overdue. Both count as late cards on lists and in reports.
@@ -8,9 +12,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from exchange.applications.states import State
+from exchange.months import format_date
 
 CA_WEEKS_BEFORE_START = 8
 CC_WEEKS_BEFORE_START = 4
+
+
+def application_deadline(conditions, season, month: int) -> date:
+    """The last day to submit for an exchange starting in ``month`` of ``season``."""
+    return season.month_date(month) - timedelta(weeks=conditions.application_lead_weeks)
 
 
 def ca_due_on(start: date) -> date:
@@ -39,7 +49,7 @@ class LateCard:
 
     @property
     def explanation(self) -> str:
-        due = f"{self.due_on.day} {self.due_on:%B %Y}"
+        due = format_date(self.due_on)
         if self.issued:
             return f"The {self.card} came after its due date, {due}."
         return f"The {self.card} was due by {due} and is not in yet."

@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from exchange.organizations.models import SEASON_MONTHS, month_name
+from exchange.months import SEASON_MONTHS, month_name
 
 MONTH_CHOICES = [SelectChoice(month, month_name(month)) for month in SEASON_MONTHS]
 RATING_CHOICES = [

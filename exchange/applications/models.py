@@ -17,15 +17,17 @@ from sqlalchemy import (
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from exchange.applications.states import State
+from exchange import clock
+from exchange.applications.states import CLOSED_STATES, NOMINATED_OR_LATER, State
 from exchange.auth.models import User
-from exchange.database import TimestampMixin, enum_column, utcnow
+from exchange.contracts.models import Contract
+from exchange.database import TimestampMixin, enum_column
 from exchange.extensions import db
-from exchange.organizations.models import NMO, Contract, Program, Season
+from exchange.organizations.models import NMO, Program, Season
+from exchange.organizations.programs import MOST_PREFERENCES
 from exchange.placements.models import Placement
 
 MAX_DOCUMENT_BYTES = 4 * 1024 * 1024
-MAX_PREFERENCES = 4  # SCOPE ranks up to 4 departments, SCORE up to 3 projects
 
 
 def _state_enum(name: str):
@@ -38,19 +40,10 @@ def _states_sql(*states: State) -> str:
 
 
 # States that need the columns each step fills in; the check constraints below use them.
-_NOMINATED_OR_LATER = (
-    State.NOMINATED,
-    State.ACCEPTED,
-    State.CONFIRMED,
-    State.IN_PROGRESS,
-    State.COMPLETED,
-    State.CERTIFIED,
-)
-_ACCEPTED_OR_LATER = _NOMINATED_OR_LATER[1:]
-_CONFIRMED_OR_LATER = _NOMINATED_OR_LATER[2:]
-_ARRIVED_OR_LATER = _NOMINATED_OR_LATER[3:]
-_COMPLETED_OR_LATER = _NOMINATED_OR_LATER[4:]
-_CLOSED = (State.REJECTED, State.WITHDRAWN, State.CANCELLED)
+_ACCEPTED_OR_LATER = NOMINATED_OR_LATER[1:]
+_CONFIRMED_OR_LATER = NOMINATED_OR_LATER[2:]
+_ARRIVED_OR_LATER = NOMINATED_OR_LATER[3:]
+_COMPLETED_OR_LATER = NOMINATED_OR_LATER[4:]
 
 
 class Application(TimestampMixin, db.Model):
@@ -68,7 +61,7 @@ class Application(TimestampMixin, db.Model):
     home_lc_id: Mapped[int] = mapped_column(ForeignKey("local_committees.id"))
     host_nmo_id: Mapped[int] = mapped_column(ForeignKey("nmos.id"))
     state: Mapped[State] = mapped_column(_state_enum("state"), default=State.DRAFT)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
     # The AF
     months: Mapped[list[int]] = mapped_column(JSON, default=list)  # months the student can go
@@ -147,7 +140,7 @@ class Application(TimestampMixin, db.Model):
             name="submitted_has_date",
         ),
         CheckConstraint(
-            f"state NOT IN {_states_sql(*_NOMINATED_OR_LATER)} OR (contract_id IS NOT NULL"
+            f"state NOT IN {_states_sql(*NOMINATED_OR_LATER)} OR (contract_id IS NOT NULL"
             " AND exchange_month BETWEEN 1 AND 12 AND nominated_at IS NOT NULL"
             " AND ca_due_on IS NOT NULL)",
             name="nominated_has_slot",
@@ -176,7 +169,7 @@ class Application(TimestampMixin, db.Model):
             name="certified_has_date",
         ),
         CheckConstraint(
-            f"(state IN {_states_sql(*_CLOSED)}) ="
+            f"(state IN {_states_sql(*CLOSED_STATES)}) ="
             " (closed_at IS NOT NULL AND closing_reason IS NOT NULL)",
             name="closed_has_reason",
         ),
@@ -206,7 +199,7 @@ class Preference(db.Model):
     __table_args__ = (
         UniqueConstraint("application_id", "rank"),
         UniqueConstraint("application_id", "placement_id"),
-        CheckConstraint(f"rank BETWEEN 1 AND {MAX_PREFERENCES}", name="rank_range"),
+        CheckConstraint(f"rank BETWEEN 1 AND {MOST_PREFERENCES}", name="rank_range"),
     )
 
 
@@ -253,7 +246,7 @@ class Evaluation(db.Model):
     supervision_rating: Mapped[int]
     accommodation_rating: Mapped[int]
     comments: Mapped[str] = mapped_column(Text, default="")
-    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    submitted_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     application: Mapped[Application] = relationship(back_populates="evaluation")
 
@@ -280,7 +273,7 @@ class StateTransition(db.Model):
     to_state: Mapped[State] = mapped_column(_state_enum("to_state"))
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     application: Mapped[Application] = relationship(back_populates="history")
     actor: Mapped[User | None] = relationship()

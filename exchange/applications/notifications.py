@@ -3,12 +3,11 @@ concerns (the student, the officers of either side) who may see the application,
 for the one who acted."""
 
 from flask import url_for
-from sqlalchemy import select
 
+from exchange.applications.permissions import can_view_application
 from exchange.applications.states import Action
-from exchange.auth.models import Membership, Role, User
-from exchange.auth.permissions import can_view_application
-from exchange.extensions import db
+from exchange.auth.models import Role, User
+from exchange.auth.queries import officers_of
 from exchange.outbox import queue_email
 
 STUDENT = "student"
@@ -32,20 +31,6 @@ NOTICES = {
     Action.WITHDRAW: ((HOME_NATIONAL, HOST_NATIONAL), "{code}: withdrawn by the student"),
     Action.CANCEL: ((STUDENT, HOME_NATIONAL, HOST_NATIONAL), "{code}: cancelled"),
 }
-
-
-def officers_of(nmo_id: int, program_id: int, role: Role, lc_id: int | None = None) -> list[User]:
-    """The active officers of an NMO (or of one of its LCs) for a program."""
-    conditions = [
-        Membership.role == role,
-        Membership.nmo_id == nmo_id,
-        Membership.program_id == program_id,
-        User.is_active,
-    ]
-    if lc_id is not None:
-        conditions.append(Membership.lc_id == lc_id)
-    statement = select(User).join(Membership).where(*conditions).order_by(User.id)
-    return list(db.session.scalars(statement))
 
 
 def _recipients(application, group: str) -> list[User]:

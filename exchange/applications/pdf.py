@@ -14,7 +14,8 @@ from fpdf.enums import XPos, YPos
 
 from exchange.applications.models import Application
 from exchange.extensions import db
-from exchange.organizations.models import LocalCommittee, month_name
+from exchange.months import month_name
+from exchange.organizations.models import LocalCommittee
 from exchange.placements.models import PlacementKind
 
 FONT = "Helvetica"

@@ -6,14 +6,15 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, false, or_, select
 from sqlalchemy.orm import selectinload
 
+from exchange import clock
 from exchange.applications.models import Application, Preference
 from exchange.applications.states import State
 from exchange.auth.models import Role, User
-from exchange.database import utcnow
-from exchange.extensions import db, page_of
+from exchange.extensions import db
 from exchange.organizations.models import NMO, Program, Season
 from exchange.organizations.queries import current_season
 from exchange.placements.models import Placement
+from exchange.web.paging import page_of
 
 QUEUES = {
     "mine": "My applications",
@@ -116,7 +117,7 @@ def queue_page(user, queue: str, args) -> tuple[Pagination, dict]:
     if program_id:
         statement = statement.where(Application.program_id == program_id)
     if late_only:
-        statement = statement.where(late_card_condition(utcnow().date()))
+        statement = statement.where(late_card_condition(clock.today()))
     if text:
         statement = statement.where(
             or_(

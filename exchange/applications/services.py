@@ -10,10 +10,11 @@ from sqlalchemy import and_, extract, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from exchange import clock
 from exchange.applications import deadlines
+from exchange.applications.codes import application_code
 from exchange.applications.documents import DOCUMENT_KINDS, delete_document, store_document
 from exchange.applications.models import (
-    MAX_PREFERENCES,
     Application,
     ApplicationCounter,
     Document,
@@ -22,40 +23,25 @@ from exchange.applications.models import (
     StateTransition,
 )
 from exchange.applications.notifications import notify
-from exchange.applications.states import Action, Actor, State, next_state
+from exchange.applications.permissions import actors_for, can_set_points
+from exchange.applications.states import (
+    HOLDS_CONTRACT_SLOT,
+    HOLDS_PLACE,
+    Action,
+    State,
+    next_state,
+)
 from exchange.auth.models import User
-from exchange.auth.permissions import actors_for, can_choose_substitute, can_place_in
-from exchange.database import utcnow
+from exchange.auth.permissions import can_choose_substitute, can_place_in
+from exchange.conditions.models import ExchangeConditions
+from exchange.conditions.queries import find_conditions
+from exchange.contracts.models import ContractSlot
+from exchange.contracts.queries import find_contract
 from exchange.errors import CapacityExceeded, DomainError, NotAllowed
 from exchange.extensions import db
-from exchange.organizations.models import (
-    NMO,
-    Contract,
-    ContractSlot,
-    ExchangeConditions,
-    Program,
-    Season,
-    month_name,
-)
-from exchange.placements.models import PLACEMENT_KIND_OF_PROGRAM, Placement, PlacementCapacity
-
-# States in which an application holds its contract slot, and its place in a placement.
-HOLDS_CONTRACT_SLOT = (
-    State.NOMINATED,
-    State.ACCEPTED,
-    State.CONFIRMED,
-    State.IN_PROGRESS,
-    State.COMPLETED,
-    State.CERTIFIED,
-)
-HOLDS_PLACE = HOLDS_CONTRACT_SLOT[1:]
-MAX_SCORE_PREFERENCES = 3
-
-
-def max_preferences(program: Program) -> int:
-    """SCOPE students rank up to 4 departments, SCORE students up to 3 projects."""
-    return MAX_PREFERENCES if program.code == "SCOPE" else MAX_SCORE_PREFERENCES
-
+from exchange.months import format_date, format_month, month_name
+from exchange.organizations.models import NMO, Program, Season
+from exchange.placements.models import Placement, PlacementCapacity
 
 # The history
 
@@ -80,7 +66,7 @@ def _move(
     moved = db.session.execute(
         update(Application)
         .where(Application.id == application.id, Application.state == source)
-        .values(state=target, updated_at=utcnow(), **columns)
+        .values(state=target, updated_at=clock.now(), **columns)
         .execution_options(synchronize_session=False)
     ).rowcount
     if moved != 1:
@@ -184,24 +170,8 @@ def recount_usage() -> None:
 
 
 def exchange_conditions_for(application: Application) -> ExchangeConditions | None:
-    return db.session.scalar(
-        select(ExchangeConditions).where(
-            ExchangeConditions.nmo_id == application.host_nmo_id,
-            ExchangeConditions.program_id == application.program_id,
-            ExchangeConditions.season_id == application.season_id,
-        )
-    )
-
-
-def contract_for(home_nmo_id: int, host_nmo_id: int, program_id: int, season_id: int):
-    return db.session.scalar(
-        select(Contract).where(
-            Contract.sending_nmo_id == home_nmo_id,
-            Contract.host_nmo_id == host_nmo_id,
-            Contract.program_id == program_id,
-            Contract.season_id == season_id,
-        )
-    )
+    """The host's conditions that the application is made under."""
+    return find_conditions(application.host_nmo_id, application.program_id, application.season_id)
 
 
 def _next_number(program: Program, season: Season) -> int:
@@ -245,7 +215,7 @@ def create_application(
         raise DomainError("An exchange goes abroad: choose a host NMO other than your own.")
     if program not in host_nmo.programs:
         raise DomainError(f"{host_nmo.acronym} does not host {program.code} exchanges.")
-    if contract_for(home_nmo.id, host_nmo.id, program.id, season.id) is None:
+    if find_contract(season.id, program.id, home_nmo.id, host_nmo.id) is None:
         raise DomainError(
             f"{home_nmo.acronym} has no {program.code} contract with {host_nmo.acronym} for "
             f"{season.code}, so no student can be nominated there. Choose another host."
@@ -265,7 +235,7 @@ def create_application(
         )
     number = _next_number(program, season)
     application = Application(
-        code=f"{program.code_prefix}-{season.short_code}-{number:05d}",
+        code=application_code(program.code_prefix, season.short_code, number),
         number=number,
         student=student,
         program=program,
@@ -330,13 +300,13 @@ def update_draft(
     ranked = [placement_id for placement_id in placement_ids if placement_id]
     if len(set(ranked)) != len(ranked):
         raise DomainError("Each choice must be a different placement.")
-    limit = max_preferences(application.program)
+    limit = application.program.max_preferences
     if len(ranked) > limit:
         raise DomainError(f"Rank at most {limit} {application.program.placement_noun}s.")
     placements = {
         p.id: p for p in db.session.scalars(select(Placement).where(Placement.id.in_(ranked)))
     }
-    kind = PLACEMENT_KIND_OF_PROGRAM[application.program.code]
+    kind = application.program.placement_kind
     for placement_id in ranked:
         placement = placements.get(placement_id)
         if (
@@ -357,13 +327,8 @@ def update_draft(
     db.session.flush()  # the old ranks go before the new ones take their numbers
     for rank, placement_id in enumerate(ranked, start=1):
         application.preferences.append(Preference(rank=rank, placement_id=placement_id))
-    application.updated_at = utcnow()
+    application.updated_at = clock.now()
     db.session.flush()
-
-
-def application_deadline(conditions: ExchangeConditions, season: Season, month: int) -> date:
-    """The last day to submit for an exchange starting in ``month``."""
-    return season.month_date(month) - timedelta(weeks=conditions.application_lead_weeks)
 
 
 def missing_for_submission(application: Application, today: date) -> list[str]:
@@ -391,14 +356,13 @@ def missing_for_submission(application: Application, today: date) -> list[str]:
         if kind not in attached:
             missing.append(f"Attach your {DOCUMENT_KINDS.get(kind, kind).lower()}.")
     late_months = [
-        (month, application_deadline(conditions, application.season, month))
+        (month, deadlines.application_deadline(conditions, application.season, month))
         for month in application.months
-        if today > application_deadline(conditions, application.season, month)
+        if today > deadlines.application_deadline(conditions, application.season, month)
     ]
     for month, deadline in late_months:
         missing.append(
-            f"The deadline for {month_name(month)} was {deadline.day} {deadline:%B %Y}; "
-            "remove that month."
+            f"The deadline for {month_name(month)} was {format_date(deadline)}; remove that month."
         )
     return missing
 
@@ -409,7 +373,7 @@ def submit_application(student: User, application: Application, today: date) -> 
     missing = missing_for_submission(application, today)
     if missing:
         raise DomainError("The application cannot be submitted yet: " + " ".join(missing))
-    _move(application, Action.SUBMIT, student, submitted_at=utcnow())
+    _move(application, Action.SUBMIT, student, submitted_at=clock.now())
     db.session.flush()
 
 
@@ -421,7 +385,7 @@ def _close(application: Application, action: Action, actor: User, reason: str) -
         action,
         actor,
         reason,
-        closed_at=utcnow(),
+        closed_at=clock.now(),
         closing_reason=(reason or "").strip(),
     )
     _release_holdings(application, held_in)
@@ -443,7 +407,7 @@ def confirm_application(
         )
     if not transport.strip():
         raise DomainError("Say how you travel.")
-    confirmed_at = utcnow()
+    confirmed_at = clock.now()
     _move(
         application,
         Action.CONFIRM,
@@ -469,7 +433,7 @@ def submit_evaluation(
     ratings = (overall, placement, supervision, accommodation)
     if any(not 1 <= rating <= 5 for rating in ratings):
         raise DomainError("Rate each part from 1 to 5.")
-    _move(application, Action.SUBMIT_EVALUATION, student, completed_at=utcnow())
+    _move(application, Action.SUBMIT_EVALUATION, student, completed_at=clock.now())
     db.session.add(
         Evaluation(
             application=application,
@@ -493,15 +457,14 @@ def set_points(officer: User, application: Application, points: Decimal | None) 
     (nominated). The matcher ranks by these points when asked to."""
     if points is not None and not Decimal("0") <= points <= MAX_POINTS:
         raise DomainError(f"Give points from 0 to {MAX_POINTS}.")
-    actors = actors_for(officer, application)
-    if application.state == State.SUBMITTED and Actor.HOME_NATIONAL_OFFICER in actors:
-        application.points = points
-    elif application.state == State.NOMINATED and Actor.HOST_NATIONAL_OFFICER in actors:
-        application.host_points = points
-    else:
+    if not can_set_points(officer, application):
         raise NotAllowed(
             "The home national officer ranks submitted applications, the host's nominated ones."
         )
+    if application.state == State.SUBMITTED:
+        application.points = points
+    else:
+        application.host_points = points
     db.session.flush()
 
 
@@ -512,11 +475,11 @@ def nominate_application(officer: User, application: Application, month: int) ->
             f"The student can go in {', '.join(month_name(m) for m in application.months)}; "
             "nominate for one of those months."
         )
-    contract = contract_for(
+    contract = find_contract(
+        application.season_id,
+        application.program_id,
         application.home_nmo_id,
         application.host_nmo_id,
-        application.program_id,
-        application.season_id,
     )
     if contract is None:
         raise DomainError(f"There is no contract with {application.host_nmo.acronym}.")
@@ -527,7 +490,7 @@ def nominate_application(officer: User, application: Application, month: int) ->
         officer,
         contract_id=contract.id,
         exchange_month=month,
-        nominated_at=utcnow(),
+        nominated_at=clock.now(),
         ca_due_on=deadlines.ca_due_on(application.season.month_date(month)),
     )
     _take(
@@ -555,7 +518,7 @@ def accept_application(
     """Place the student and issue the card of acceptance (CA)."""
     if not can_place_in(officer, placement, application.program_id):
         raise NotAllowed(f"You cannot place students in {placement.title}, {placement.lc.name}.")
-    kind = PLACEMENT_KIND_OF_PROGRAM[application.program.code]
+    kind = application.program.placement_kind
     if placement.nmo_id != application.host_nmo_id or placement.kind != kind:
         raise DomainError(
             f"Choose a {application.program.placement_noun} of {application.host_nmo.acronym}."
@@ -565,12 +528,12 @@ def accept_application(
     nominated_month = application.season.month_date(application.exchange_month)
     if (starts_on.year, starts_on.month) != (nominated_month.year, nominated_month.month):
         raise DomainError(
-            f"The student is nominated for {nominated_month:%B %Y}; "
+            f"The student is nominated for {format_month(nominated_month)}; "
             "start the exchange in that month."
         )
     if not contact_person.strip():
         raise DomainError("Name the contact person for the student.")
-    accepted_at = utcnow()
+    accepted_at = clock.now()
     _move(
         application,
         Action.ACCEPT,
@@ -600,12 +563,12 @@ def accept_application(
 
 
 def mark_arrived(officer: User, application: Application) -> None:
-    _move(application, Action.MARK_ARRIVED, officer, arrived_at=utcnow())
+    _move(application, Action.MARK_ARRIVED, officer, arrived_at=clock.now())
     db.session.flush()
 
 
 def certify_application(officer: User, application: Application) -> None:
-    _move(application, Action.CERTIFY, officer, certified_at=utcnow())
+    _move(application, Action.CERTIFY, officer, certified_at=clock.now())
     db.session.flush()
 
 
@@ -655,7 +618,7 @@ def substitute_application(officer: User, cancelled: Application, substitute: Ap
         substitute_for_id=cancelled.id,
         contract_id=cancelled.contract_id,
         exchange_month=cancelled.exchange_month,
-        nominated_at=utcnow(),
+        nominated_at=clock.now(),
         ca_due_on=deadlines.ca_due_on(substitute.season.month_date(cancelled.exchange_month)),
     )
     _take(

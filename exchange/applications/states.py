@@ -8,6 +8,8 @@ change anything, so every path through the product obeys the same table.
 from dataclasses import dataclass
 from enum import StrEnum
 
+from exchange.errors import InvalidTransition
+
 
 class State(StrEnum):
     DRAFT = "draft"
@@ -102,6 +104,22 @@ OPEN_STATES = (
     State.IN_PROGRESS,
 )
 TERMINAL_STATES = frozenset({State.REJECTED, State.CERTIFIED, State.WITHDRAWN, State.CANCELLED})
+# Rejected, withdrawn or cancelled: ended before completion, with a reason.
+CLOSED_STATES = (State.REJECTED, State.WITHDRAWN, State.CANCELLED)
+
+# The states along the way from nomination to certificate, in order.
+NOMINATED_OR_LATER = (
+    State.NOMINATED,
+    State.ACCEPTED,
+    State.CONFIRMED,
+    State.IN_PROGRESS,
+    State.COMPLETED,
+    State.CERTIFIED,
+)
+# A nominated application holds one slot of its contract; once accepted it also holds
+# one place of its placement in its month. Closing gives both back.
+HOLDS_CONTRACT_SLOT = NOMINATED_OR_LATER
+HOLDS_PLACE = NOMINATED_OR_LATER[1:]
 
 _HOST_OFFICERS = frozenset({Actor.HOST_NATIONAL_OFFICER, Actor.HOST_LOCAL_OFFICER})
 # Ending an exchange is for the NMOs. Before placement the host's local officers are only
@@ -176,10 +194,6 @@ def _build_table() -> dict[tuple[State, Action], Transition]:
 
 
 TRANSITIONS: dict[tuple[State, Action], Transition] = _build_table()
-
-
-class InvalidTransition(Exception):
-    """An action that the application's state or the actor does not allow."""
 
 
 def transition_for(state: State, action: Action) -> Transition:

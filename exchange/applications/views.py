@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
+from exchange import clock
 from exchange.applications import services
 from exchange.applications.deadlines import late_cards
 from exchange.applications.documents import DOCUMENT_KINDS, document_path
@@ -35,18 +36,19 @@ from exchange.applications.forms import (
 )
 from exchange.applications.models import Application, Document, Preference, StateTransition
 from exchange.applications.pdf import card_of_acceptance_pdf, certificate_pdf
+from exchange.applications.permissions import actors_for
 from exchange.applications.queues import QUEUES, queue_page
-from exchange.applications.states import Action, Actor, State, available_actions
+from exchange.applications.states import HOLDS_PLACE, Action, Actor, State, available_actions
 from exchange.auth.decorators import login_required, role_required
 from exchange.auth.models import Role
-from exchange.auth.permissions import actors_for, can_choose_substitute, can_place_in
-from exchange.database import utcnow
+from exchange.auth.permissions import can_choose_substitute, can_place_in
 from exchange.errors import DomainError, InvalidTransition
 from exchange.extensions import db, limiter
-from exchange.forms import ConfirmForm
-from exchange.organizations.models import NMO, Program, Season, month_name
+from exchange.months import month_name
+from exchange.organizations.models import NMO, Program, Season
 from exchange.organizations.queries import open_seasons
-from exchange.placements.models import PLACEMENT_KIND_OF_PROGRAM, Placement
+from exchange.placements.models import Placement
+from exchange.web.forms import ConfirmForm
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
 
@@ -126,7 +128,7 @@ def new():
 
 
 def _placement_choices(application: Application) -> list[SelectChoice]:
-    kind = PLACEMENT_KIND_OF_PROGRAM[application.program.code]
+    kind = application.program.placement_kind
     placements = db.session.scalars(
         select(Placement)
         .where(
@@ -147,7 +149,7 @@ def edit(code: str):
         abort(404)
     if application.state != State.DRAFT:
         return redirect(url_for("applications.show", code=code))
-    limit = services.max_preferences(application.program)
+    limit = application.program.max_preferences
     form = ApplicationForm()
     choices = [SelectChoice(0, "—"), *_placement_choices(application)]
     for field in form.choice_fields(4):
@@ -193,7 +195,7 @@ def edit(code: str):
         document_form=document_form,
         conditions=conditions,
         required=required,
-        missing=services.missing_for_submission(application, utcnow().date()),
+        missing=services.missing_for_submission(application, clock.today()),
         confirm_form=ConfirmForm(),
         reason_form=ReasonForm(),
         document_kinds=DOCUMENT_KINDS,
@@ -270,7 +272,7 @@ def remove_document(code: str, document_id: int):
 def submit(code: str):
     application = _application_or_404(code)
     try:
-        services.submit_application(current_user, application, utcnow().date())
+        services.submit_application(current_user, application, clock.today())
     except (DomainError, InvalidTransition) as error:
         db.session.rollback()
         flash(str(error), "danger")
@@ -335,10 +337,10 @@ def show(code: str):
         confirm_form=ConfirmForm(),
         substitute_form=substitute_form,
         points_form=points_form,
-        late=late_cards(application, utcnow().date()),
+        late=late_cards(application, clock.today()),
         conditions=services.exchange_conditions_for(application),
         history=application.history,
-        has_card_of_acceptance=application.state in services.HOLDS_PLACE,
+        has_card_of_acceptance=application.state in HOLDS_PLACE,
         document_kinds=DOCUMENT_KINDS,
         Action=Action,
     )
@@ -350,7 +352,7 @@ def _month_choices(application: Application) -> list[SelectChoice]:
 
 def _accept_form(application: Application) -> AcceptForm:
     form = AcceptForm()
-    kind = PLACEMENT_KIND_OF_PROGRAM[application.program.code]
+    kind = application.program.placement_kind
     ranked = [p.placement for p in application.preferences]
     others = db.session.scalars(
         select(Placement)
@@ -558,14 +560,14 @@ def _card_holder_or_404(code: str, issued_in: tuple[State, ...]) -> Application:
 @bp.route("/<code>/card-of-acceptance")
 @login_required
 def card_of_acceptance(code: str):
-    application = _card_holder_or_404(code, services.HOLDS_PLACE)
+    application = _card_holder_or_404(code, HOLDS_PLACE)
     return render_template("applications/card_of_acceptance.html", application=application)
 
 
 @bp.route("/<code>/card-of-acceptance.pdf")
 @login_required
 def card_of_acceptance_download(code: str):
-    application = _card_holder_or_404(code, services.HOLDS_PLACE)
+    application = _card_holder_or_404(code, HOLDS_PLACE)
     return _pdf(card_of_acceptance_pdf(application), f"CA-{application.code}.pdf")
 
 
@@ -601,6 +603,6 @@ def index():
         page=page,
         options=options,
         states=list(State),
-        today=utcnow().date(),
+        today=clock.today(),
         late_cards=late_cards,
     )

@@ -4,18 +4,17 @@ They read only attributes (a user's memberships with role, nmo_id, lc_id, progra
 an object's ids), so they run without a request or a database and are tested as tables.
 """
 
-from exchange.applications.states import Actor, State
 from exchange.auth.models import Role
 
 
-def _memberships(user, role: Role):
+def memberships_of(user, role: Role):
     if user is None or not getattr(user, "is_authenticated", False):
         return []
     return [m for m in user.memberships if m.role == role]
 
 
 def is_admin(user) -> bool:
-    return bool(_memberships(user, Role.ADMIN))
+    return bool(memberships_of(user, Role.ADMIN))
 
 
 def can_manage_users(user) -> bool:
@@ -28,7 +27,7 @@ def can_view_nmo_people(user, nmo) -> bool:
     return is_admin(user) or any(
         m.nmo_id == nmo.id
         for role in (Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER)
-        for m in _memberships(user, role)
+        for m in memberships_of(user, role)
     )
 
 
@@ -36,7 +35,7 @@ def can_manage_nmo(user, nmo_id: int, program_id: int) -> bool:
     """Contracts, exchange conditions and nominations of an NMO for one program."""
     return is_admin(user) or any(
         m.nmo_id == nmo_id and m.program_id == program_id
-        for m in _memberships(user, Role.NATIONAL_OFFICER)
+        for m in memberships_of(user, Role.NATIONAL_OFFICER)
     )
 
 
@@ -44,55 +43,8 @@ def can_manage_lc(user, nmo_id: int, lc_id: int, program_id: int) -> bool:
     """An LC's placements: its local officers, and the NMO's national officers."""
     return can_manage_nmo(user, nmo_id, program_id) or any(
         m.lc_id == lc_id and m.program_id == program_id
-        for m in _memberships(user, Role.LOCAL_OFFICER)
+        for m in memberships_of(user, Role.LOCAL_OFFICER)
     )
-
-
-def actors_for(user, application) -> frozenset[Actor]:
-    """The parts ``user`` plays on ``application``, as the state machine names them.
-
-    A draft is the student's alone; the home NMO sees the application once it has been
-    submitted, the host once it has been nominated there. The lists of applications
-    (exchange.applications.queues) follow the same rule.
-    """
-    actors = set()
-    if is_admin(user):
-        actors.add(Actor.ADMIN)
-    if user is not None and getattr(user, "id", None) == application.student_id:
-        actors.add(Actor.STUDENT)
-    program_id = application.program_id
-    home_sees = application.submitted_at is not None
-    host_sees = application.contract_id is not None
-    for m in _memberships(user, Role.NATIONAL_OFFICER):
-        if m.program_id != program_id:
-            continue
-        if home_sees and m.nmo_id == application.home_nmo_id:
-            actors.add(Actor.HOME_NATIONAL_OFFICER)
-        if host_sees and m.nmo_id == application.host_nmo_id:
-            actors.add(Actor.HOST_NATIONAL_OFFICER)
-    for m in _memberships(user, Role.LOCAL_OFFICER):
-        if m.program_id != program_id:
-            continue
-        if home_sees and m.lc_id == application.home_lc_id:
-            actors.add(Actor.HOME_LOCAL_OFFICER)
-        if host_sees and m.lc_id in _host_lc_ids(application):
-            actors.add(Actor.HOST_LOCAL_OFFICER)
-    return frozenset(actors)
-
-
-def _host_lc_ids(application) -> set[int]:
-    """The host LCs concerned: the placement's once placed; before, those of the ranked
-    placements, whose local officers may accept the student into one of theirs."""
-    if application.placement is not None:
-        return {application.placement.lc_id}
-    if application.state != State.NOMINATED:
-        return set()
-    return {preference.placement.lc_id for preference in application.preferences}
-
-
-def can_view_application(user, application) -> bool:
-    """The student, the officers concerned on both sides, and admins."""
-    return bool(actors_for(user, application))
 
 
 def can_place_in(user, placement, program_id: int) -> bool:

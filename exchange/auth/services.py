@@ -5,9 +5,9 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from exchange import clock
 from exchange.auth.models import Membership, Role, User
 from exchange.auth.permissions import can_manage_users
-from exchange.database import utcnow
 from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
 from exchange.organizations.models import NMO, LocalCommittee, Program
@@ -82,7 +82,7 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     if not check_password_hash(user.password_hash, password) or not user.is_active:
         return None
-    user.last_login_at = utcnow()
+    user.last_login_at = clock.now()
     return user
 
 
@@ -129,7 +129,7 @@ def user_for_reset_token(token: str) -> User | None:
     if not isinstance(data, dict):
         return None
     if not data.get("invite"):
-        age = (utcnow() - signed_at).total_seconds()
+        age = (clock.now() - signed_at).total_seconds()
         if age > current_app.config["PASSWORD_RESET_MAX_AGE"]:
             return None
     user = db.session.get(User, data.get("id"))

@@ -9,17 +9,12 @@ from datetime import date
 from sqlalchemy import Select, String, cast, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from exchange.applications.services import application_deadline
+from exchange.applications.deadlines import application_deadline
+from exchange.conditions.models import ExchangeConditions
 from exchange.extensions import db
-from exchange.organizations.models import (
-    NMO,
-    SEASON_MONTHS,
-    ExchangeConditions,
-    Program,
-    Region,
-    Season,
-)
-from exchange.placements.models import PLACEMENT_KIND_OF_PROGRAM, Placement, PlacementCapacity
+from exchange.months import SEASON_MONTHS
+from exchange.organizations.models import NMO, Program, Region, Season
+from exchange.placements.models import Placement, PlacementCapacity
 
 
 @dataclass(frozen=True)
@@ -75,7 +70,7 @@ def _open_placements_of(program: Program) -> Select:
         select(Placement)
         .join(NMO, NMO.id == Placement.nmo_id)
         .where(
-            Placement.kind == PLACEMENT_KIND_OF_PROGRAM[program.code],
+            Placement.kind == program.placement_kind,
             Placement.closed_at.is_(None),
             NMO.is_active,
             NMO.programs.any(Program.id == program.id),
@@ -170,16 +165,6 @@ def free_months(placement_ids: list[int], season: Season | None) -> dict[int, li
     for listed in months.values():
         listed.sort(key=SEASON_MONTHS.index)
     return dict(months)
-
-
-def exchange_conditions(nmo: NMO, program: Program, season: Season) -> ExchangeConditions | None:
-    return db.session.scalar(
-        select(ExchangeConditions).where(
-            ExchangeConditions.nmo_id == nmo.id,
-            ExchangeConditions.program_id == program.id,
-            ExchangeConditions.season_id == season.id,
-        )
-    )
 
 
 def application_deadlines(conditions: ExchangeConditions, season: Season) -> list[tuple[int, date]]:

@@ -3,14 +3,16 @@
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
+from exchange import clock
 from exchange.applications.documents import DOCUMENT_KINDS
 from exchange.auth.decorators import login_required
 from exchange.catalogue import queries
 from exchange.catalogue.queries import PlacementFilters
-from exchange.database import utcnow
-from exchange.extensions import page_of
-from exchange.organizations.models import SEASON_MONTHS, Program
+from exchange.conditions.queries import find_conditions
+from exchange.months import SEASON_MONTHS
+from exchange.organizations.models import Program
 from exchange.organizations.queries import current_season, programs
+from exchange.web.paging import page_of
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 
@@ -71,7 +73,7 @@ def host(nmo_code: str, program_code: str):
     if nmo is None or program is None or program not in nmo.programs:
         abort(404)
     season = current_season()
-    conditions = queries.exchange_conditions(nmo, program, season) if season else None
+    conditions = find_conditions(nmo.id, program.id, season.id) if season else None
     deadlines = queries.application_deadlines(conditions, season) if conditions else []
     filters = PlacementFilters(nmo_code=nmo.code, month=_month_arg())
     page, free = _placement_page(program, season, filters)
@@ -88,7 +90,7 @@ def host(nmo_code: str, program_code: str):
         free_months=free,
         months=SEASON_MONTHS,
         document_kinds=DOCUMENT_KINDS,
-        today=utcnow().date(),
+        today=clock.today(),
         # Only students apply, and never to their own NMO.
         can_apply=membership is not None and membership.nmo_id != nmo.id,
         own_nmo=membership is not None and membership.nmo_id == nmo.id,

@@ -6,21 +6,17 @@ from decimal import Decimal
 
 from sqlalchemy import or_, select
 
+from exchange import clock
 from exchange.applications.documents import DOCUMENT_KINDS
 from exchange.auth.models import Role, User
 from exchange.auth.permissions import can_manage_nmo
-from exchange.database import utcnow
+from exchange.conditions.models import ExchangeConditions
+from exchange.conditions.queries import find_conditions
 from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
-from exchange.forms import MAX_LANGUAGE, clean_languages
-from exchange.organizations.models import (
-    NMO,
-    SEASON_MONTHS,
-    ExchangeConditions,
-    Program,
-    Season,
-    month_name,
-)
+from exchange.months import SEASON_MONTHS
+from exchange.organizations.models import NMO, Program, Season
+from exchange.text import MAX_LANGUAGE, clean_languages
 
 # Common ISO 4217 codes for host fees; an EC keeps any code it already has.
 CURRENCIES = (
@@ -158,16 +154,6 @@ def problems_with(data: ConditionsData, current_currency: str | None = None) -> 
     return problems
 
 
-def find_conditions(nmo: NMO, program: Program, season: Season) -> ExchangeConditions | None:
-    return db.session.scalar(
-        select(ExchangeConditions).where(
-            ExchangeConditions.nmo_id == nmo.id,
-            ExchangeConditions.program_id == program.id,
-            ExchangeConditions.season_id == season.id,
-        )
-    )
-
-
 def previous_season(season: Season) -> Season | None:
     return db.session.scalar(
         select(Season).where(Season.starts_on < season.starts_on).order_by(Season.starts_on.desc())
@@ -177,7 +163,7 @@ def previous_season(season: Season) -> Season | None:
 def previous_conditions(nmo: NMO, program: Program, season: Season) -> ExchangeConditions | None:
     """Last season's EC of the same NMO and program, to start this season's from."""
     earlier = previous_season(season)
-    return find_conditions(nmo, program, earlier) if earlier else None
+    return find_conditions(nmo.id, program.id, earlier.id) if earlier else None
 
 
 def save_exchange_conditions(
@@ -191,9 +177,9 @@ def save_exchange_conditions(
         raise NotAllowed(f"You cannot change the exchange conditions of {nmo.acronym}.")
     if program not in nmo.programs:
         raise DomainError(f"{nmo.acronym} does not take part in {program.code}.")
-    if season.ends_on < utcnow().date():
+    if season.ends_on < clock.today():
         raise DomainError(f"The {season.code} season has ended; its conditions stay as they were.")
-    conditions = find_conditions(nmo, program, season)
+    conditions = find_conditions(nmo.id, program.id, season.id)
     data.languages = clean_languages(data.languages)
     # Kept in a fixed order: documents as DOCUMENT_KINDS lists them, months as a season runs.
     data.required_documents = [k for k in DOCUMENT_KINDS if k in set(data.required_documents)]
@@ -273,8 +259,3 @@ def overview(pairs: list[tuple[NMO, Program]], seasons: list[Season]) -> list[Ov
         for nmo, program in pairs
         for season in seasons
     ]
-
-
-def not_hosted_names(conditions: ExchangeConditions) -> str:
-    months = [m for m in SEASON_MONTHS if m in set(conditions.months_not_hosted or [])]
-    return ", ".join(month_name(m) for m in months)

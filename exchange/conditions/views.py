@@ -6,17 +6,19 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from exchange import clock
 from exchange.applications.documents import DOCUMENT_KINDS
 from exchange.auth.decorators import role_required
 from exchange.auth.models import Role
 from exchange.auth.permissions import can_manage_nmo, is_admin
 from exchange.conditions import services
 from exchange.conditions.forms import ConditionsForm, currency_choices
-from exchange.database import utcnow
+from exchange.conditions.queries import find_conditions
 from exchange.errors import DomainError
-from exchange.extensions import db, page_of
+from exchange.extensions import db
 from exchange.organizations.models import NMO, Program, Season
 from exchange.organizations.queries import open_seasons
+from exchange.web.paging import page_of
 
 bp = Blueprint("conditions", __name__, url_prefix="/conditions")
 
@@ -62,7 +64,7 @@ def _target_or_404(nmo_code: str, program_code: str, season_code: str):
 @role_required(Role.NATIONAL_OFFICER, Role.ADMIN)
 def edit(nmo_code: str, program_code: str, season_code: str):
     nmo, program, season = _target_or_404(nmo_code, program_code, season_code)
-    conditions = services.find_conditions(nmo, program, season)
+    conditions = find_conditions(nmo.id, program.id, season.id)
     previous = services.previous_conditions(nmo, program, season)
     form = ConditionsForm()
     form.fee_currency.choices = currency_choices(conditions.fee_currency if conditions else None)
@@ -111,7 +113,7 @@ def edit(nmo_code: str, program_code: str, season_code: str):
         season=season,
         conditions=conditions,
         previous=previous,
-        ended=season.ends_on < utcnow().date(),
+        ended=season.ends_on < clock.today(),
         season_slug=season_slug,
         document_kinds=DOCUMENT_KINDS,
     )

@@ -16,6 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from exchange.auth.permissions import can_manage_contract
 from exchange.contracts.forms import MONTH_KEYS
+from exchange.contracts.models import Contract, ContractKind, ContractSlot
 from exchange.contracts.services import (
     ContractTerms,
     apply_slots,
@@ -25,17 +26,9 @@ from exchange.contracts.services import (
 )
 from exchange.errors import DomainError
 from exchange.extensions import db
+from exchange.months import SEASON_MONTHS, month_name
 from exchange.numbers import whole_number
-from exchange.organizations.models import (
-    NMO,
-    SEASON_MONTHS,
-    Contract,
-    ContractKind,
-    ContractSlot,
-    Program,
-    Season,
-    month_name,
-)
+from exchange.organizations.models import NMO, Program, Season
 
 HEADER = ["season", "program", "sending", "host", "kind", *MONTH_KEYS.values()]
 MAX_BYTES = 1024 * 1024

@@ -6,8 +6,9 @@ from wtforms import BooleanField, IntegerField, SelectField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
+from exchange.contracts.models import ContractKind
 from exchange.contracts.services import MAX_SLOTS
-from exchange.organizations.models import SEASON_MONTHS, ContractKind, month_name
+from exchange.months import SEASON_MONTHS, month_name
 
 # The short name of each month, as in the CSV columns and the compact slot lists.
 MONTH_KEYS = {month: month_name(month)[:3].lower() for month in SEASON_MONTHS}

@@ -13,17 +13,11 @@ from sqlalchemy.orm import aliased, selectinload
 
 from exchange.auth.models import Role
 from exchange.auth.permissions import is_admin
-from exchange.extensions import db, page_of
-from exchange.organizations.models import (
-    NMO,
-    SEASON_MONTHS,
-    Contract,
-    ContractKind,
-    ContractSlot,
-    Program,
-    Season,
-    month_name,
-)
+from exchange.contracts.models import Contract, ContractKind, ContractSlot
+from exchange.extensions import db
+from exchange.months import SEASON_MONTHS, month_name
+from exchange.organizations.models import NMO, Program, Season
+from exchange.web.paging import page_of
 
 
 def _scopes(user) -> list[tuple[int, int]]:
@@ -306,3 +300,59 @@ def compact_slots(contract: Contract) -> str:
         (row for row in contract.slots if row.slots), key=lambda r: SEASON_MONTHS.index(r.month)
     )
     return " · ".join(f"{month_name(row.month)[:3]} {row.slots}" for row in rows)
+
+
+def find_contract(
+    season_id: int, program_id: int, sending_id: int, host_id: int
+) -> Contract | None:
+    """The contract of one season and program from a sending to a host NMO, if any."""
+    return db.session.scalar(
+        select(Contract).where(
+            Contract.season_id == season_id,
+            Contract.program_id == program_id,
+            Contract.sending_nmo_id == sending_id,
+            Contract.host_nmo_id == host_id,
+        )
+    )
+
+
+def contracts_of_sender(nmo_id: int, program_id: int, season_id: int) -> list[Contract]:
+    """A sending NMO's contracts of one program and season, with slots and hosts."""
+    return list(
+        db.session.scalars(
+            select(Contract)
+            .where(
+                Contract.sending_nmo_id == nmo_id,
+                Contract.program_id == program_id,
+                Contract.season_id == season_id,
+            )
+            .options(selectinload(Contract.slots), selectinload(Contract.host_nmo))
+        )
+    )
+
+
+def contract_slot(contract_id: int, month: int) -> ContractSlot | None:
+    return db.session.scalar(
+        select(ContractSlot).where(
+            ContractSlot.contract_id == contract_id, ContractSlot.month == month
+        )
+    )
+
+
+def count_contracts_of(nmo_id: int, program_id: int, season_id: int) -> int:
+    """Contracts in which the NMO sends or hosts, in one program and season."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Contract)
+        .where(
+            Contract.season_id == season_id,
+            Contract.program_id == program_id,
+            or_(Contract.sending_nmo_id == nmo_id, Contract.host_nmo_id == nmo_id),
+        )
+    )
+
+
+def count_contracts_in_season(season_id: int) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Contract).where(Contract.season_id == season_id)
+    )

@@ -13,18 +13,12 @@ from sqlalchemy import func, select
 from exchange.applications.models import Application
 from exchange.auth.models import Role
 from exchange.auth.permissions import can_manage_contract, can_view_contract
+from exchange.contracts import queries
+from exchange.contracts.models import Contract, ContractKind, ContractSlot
 from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
-from exchange.organizations.models import (
-    NMO,
-    SEASON_MONTHS,
-    Contract,
-    ContractKind,
-    ContractSlot,
-    Program,
-    Season,
-    month_name,
-)
+from exchange.months import SEASON_MONTHS, month_name
+from exchange.organizations.models import NMO, Program, Season
 
 
 @dataclass(frozen=True)
@@ -112,17 +106,6 @@ def slot_problems(contract: Contract | None, slots: dict[int, int], prefix: str 
     return problems
 
 
-def find_contract(season_id: int, program_id: int, sending_id: int, host_id: int):
-    return db.session.scalar(
-        select(Contract).where(
-            Contract.season_id == season_id,
-            Contract.program_id == program_id,
-            Contract.sending_nmo_id == sending_id,
-            Contract.host_nmo_id == host_id,
-        )
-    )
-
-
 def lock_slots(contract: Contract) -> list[ContractSlot]:
     """The contract's months with their current ``used``, locked until the commit.
 
@@ -179,7 +162,7 @@ def _duplicate_problem(terms: ContractTerms, existing: Contract | None, own: Con
 def _save_mirror(terms: ContractTerms) -> Contract:
     """Create or update the contract the other way round with the same slots."""
     mirror_terms = terms.mirrored()
-    mirror = find_contract(*mirror_terms.key)
+    mirror = queries.find_contract(*mirror_terms.key)
     if mirror is not None:
         lock_slots(mirror)
         prefix = f"In the mirror contract {terms.host.acronym} → {terms.sending.acronym}, "
@@ -208,7 +191,7 @@ def create_contract(actor, terms: ContractTerms, *, mirror: bool = False) -> Con
     _check_permission(actor, terms)
     problems = terms_problems(terms)
     if not problems:
-        problems += _duplicate_problem(terms, find_contract(*terms.key), None)
+        problems += _duplicate_problem(terms, queries.find_contract(*terms.key), None)
     _refuse(problems)
     contract = _new_contract(terms)
     apply_slots(contract, terms.slots)
@@ -236,7 +219,7 @@ def update_contract(
     _check_permission(actor, terms)
     problems = terms_problems(terms)
     if not problems:
-        problems += _duplicate_problem(terms, find_contract(*terms.key), contract)
+        problems += _duplicate_problem(terms, queries.find_contract(*terms.key), contract)
     key = (contract.season_id, contract.program_id, contract.sending_nmo_id, contract.host_nmo_id)
     if not problems and terms.key != key:
         count = applications_on(contract)

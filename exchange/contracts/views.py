@@ -11,11 +11,12 @@ from exchange.auth.models import Role
 from exchange.auth.permissions import can_view_contract, is_admin
 from exchange.contracts import csv_io, queries, services
 from exchange.contracts.forms import ContractForm, ImportForm
+from exchange.contracts.models import Contract, ContractKind
 from exchange.errors import DomainError
 from exchange.extensions import db
-from exchange.forms import ConfirmForm
-from exchange.organizations.models import NMO, Contract, ContractKind, Program, Season
+from exchange.organizations.models import NMO, Program, Season
 from exchange.organizations.queries import current_season, nmo_choices
+from exchange.web.forms import ConfirmForm
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 
@@ -185,7 +186,7 @@ def _saved_message(contract: Contract, verb: str, mirrored: bool) -> str:
 def _mirror_in_step(contract: Contract) -> bool:
     """Whether the contract's mirror exists with the same slots: then editing keeps them
     together by default."""
-    mirror = services.find_contract(
+    mirror = queries.find_contract(
         contract.season_id, contract.program_id, contract.host_nmo_id, contract.sending_nmo_id
     )
     return mirror is not None and services.slots_of(mirror) == services.slots_of(contract)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, or_, select
 
+from exchange import clock
 from exchange.applications.models import Application
 from exchange.applications.queues import (
     incoming_condition,
@@ -13,11 +14,11 @@ from exchange.applications.queues import (
 )
 from exchange.applications.states import State
 from exchange.auth.models import Membership, Role, User
-from exchange.database import utcnow
+from exchange.contracts.queries import count_contracts_in_season, count_contracts_of
 from exchange.extensions import db
-from exchange.organizations.models import NMO, Contract, LocalCommittee, Season
+from exchange.organizations.models import NMO, LocalCommittee, Season
 from exchange.organizations.queries import current_season
-from exchange.placements.models import PLACEMENT_KIND_OF_PROGRAM, Placement
+from exchange.placements.models import Placement
 
 
 def admin_home() -> dict:
@@ -36,9 +37,7 @@ def admin_home() -> dict:
     }
     by_state: Counter = Counter()
     if season is not None:
-        counts["contracts"] = db.session.scalar(
-            select(func.count()).select_from(Contract).where(Contract.season_id == season.id)
-        )
+        counts["contracts"] = count_contracts_in_season(season.id)
         by_state = Counter(
             dict(
                 db.session.execute(
@@ -82,7 +81,7 @@ def _state_counts(*conditions) -> Counter:
 def officer_panels(user: User) -> list[OfficerPanel]:
     """One panel per officer role, counted with the same conditions as the queues."""
     season: Season | None = current_season()
-    today = utcnow().date()
+    today = clock.today()
     panels = []
     for membership in user.officer_memberships():
         panel = OfficerPanel(membership)
@@ -97,17 +96,8 @@ def officer_panels(user: User) -> list[OfficerPanel]:
         )
         if membership.role == Role.NATIONAL_OFFICER:
             if season is not None:
-                panel.contracts = db.session.scalar(
-                    select(func.count())
-                    .select_from(Contract)
-                    .where(
-                        Contract.season_id == season.id,
-                        Contract.program_id == membership.program_id,
-                        or_(
-                            Contract.sending_nmo_id == membership.nmo_id,
-                            Contract.host_nmo_id == membership.nmo_id,
-                        ),
-                    )
+                panel.contracts = count_contracts_of(
+                    membership.nmo_id, membership.program_id, season.id
                 )
             placement_scope = Placement.nmo_id == membership.nmo_id
         else:
@@ -116,7 +106,7 @@ def officer_panels(user: User) -> list[OfficerPanel]:
             select(func.count())
             .select_from(Placement)
             .where(placement_scope, Placement.closed_at.is_(None))
-            .where(Placement.kind == PLACEMENT_KIND_OF_PROGRAM[membership.program.code])
+            .where(Placement.kind == membership.program.placement_kind)
         )
         panels.append(panel)
     return panels

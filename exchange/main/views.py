@@ -3,10 +3,10 @@
 from flask import Blueprint, render_template
 from flask_login import current_user
 
+from exchange import clock
 from exchange.applications.deadlines import late_cards
 from exchange.auth.decorators import public
 from exchange.auth.models import Role
-from exchange.database import utcnow
 from exchange.main import dashboards
 
 bp = Blueprint("main", __name__)
@@ -27,6 +27,6 @@ def index():
     return render_template(
         "main/home_student.html",
         late_cards=late_cards,
-        today=utcnow().date(),
+        today=clock.today(),
         **dashboards.student_home(current_user),
     )

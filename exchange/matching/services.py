@@ -17,25 +17,20 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from exchange import clock
 from exchange.applications import services as cycle
 from exchange.applications.models import Application, Preference
-from exchange.applications.notifications import officers_of
-from exchange.applications.states import InvalidTransition, State
+from exchange.applications.states import State
 from exchange.auth.models import Role, User
 from exchange.auth.permissions import can_manage_nmo
-from exchange.database import utcnow
+from exchange.auth.queries import officers_of
+from exchange.contracts.queries import contract_slot, contracts_of_sender, find_contract
 from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
 from exchange.matching.engine import Applicant, Slot, match
 from exchange.matching.models import MatchingKind, MatchingRun, Ranking, RunStatus
-from exchange.organizations.models import (
-    NMO,
-    Contract,
-    ContractSlot,
-    Program,
-    Season,
-    month_name,
-)
+from exchange.months import month_name
+from exchange.organizations.models import NMO, Program, Season
 from exchange.placements.models import Placement, PlacementCapacity
 
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
@@ -89,15 +84,7 @@ def _outgoing_instance(nmo: NMO, program: Program, season: Season) -> Instance:
             .options(selectinload(Application.student), selectinload(Application.host_nmo))
         )
     )
-    contracts = db.session.scalars(
-        select(Contract)
-        .where(
-            Contract.sending_nmo_id == nmo.id,
-            Contract.program_id == program.id,
-            Contract.season_id == season.id,
-        )
-        .options(selectinload(Contract.slots), selectinload(Contract.host_nmo))
-    ).all()
+    contracts = contracts_of_sender(nmo.id, program.id, season.id)
     by_host = {contract.host_nmo_id: contract for contract in contracts}
     slots, preferences = {}, {}
     for application in applications:
@@ -216,7 +203,7 @@ def run_matching(
     """A new proposal; an earlier open proposal for the same scope is discarded."""
     _check_officer(officer, nmo.id, program.id)
     instance = build_instance(kind, nmo, program, season)
-    now = utcnow()
+    now = clock.now()
     for earlier in db.session.scalars(
         select(MatchingRun).where(
             MatchingRun.kind == kind,
@@ -304,11 +291,7 @@ def change_assignment(
 def _free_now(run: MatchingRun, slot_key: str) -> int:
     slot = run.slots[slot_key]
     if run.kind == MatchingKind.OUTGOING:
-        row = db.session.scalar(
-            select(ContractSlot).where(
-                ContractSlot.contract_id == slot["target_id"], ContractSlot.month == slot["month"]
-            )
-        )
+        row = contract_slot(slot["target_id"], slot["month"])
         return max(row.slots - row.used, 0) if row else 0
     row = db.session.scalar(
         select(PlacementCapacity).where(
@@ -322,11 +305,11 @@ def _free_now(run: MatchingRun, slot_key: str) -> int:
 
 def _preferences_of(run: MatchingRun, application: Application) -> list[str]:
     if run.kind == MatchingKind.OUTGOING:
-        contract = cycle.contract_for(
+        contract = find_contract(
+            application.season_id,
+            application.program_id,
             application.home_nmo_id,
             application.host_nmo_id,
-            application.program_id,
-            application.season_id,
         )
         return [f"c{contract.id}-{m}" for m in application.months] if contract else []
     return [f"p{p.placement_id}-{application.exchange_month}" for p in application.preferences]
@@ -362,15 +345,15 @@ def approve_run(officer: User, run: MatchingRun) -> int:
                     contact.name,
                     contact.email,
                 )
-        except (DomainError, InvalidTransition) as error:
+        except DomainError as error:
             raise DomainError(f"{application.code}: {error} Nothing was approved.") from None
         done += 1
-    run.status, run.decided_at, run.decided_by_id = RunStatus.APPROVED, utcnow(), officer.id
+    run.status, run.decided_at, run.decided_by_id = RunStatus.APPROVED, clock.now(), officer.id
     db.session.flush()
     return done
 
 
 def discard_run(officer: User, run: MatchingRun) -> None:
     _open_run(officer, run)
-    run.status, run.decided_at, run.decided_by_id = RunStatus.DISCARDED, utcnow(), officer.id
+    run.status, run.decided_at, run.decided_by_id = RunStatus.DISCARDED, clock.now(), officer.id
     db.session.flush()

@@ -11,13 +11,15 @@ from exchange.auth.decorators import role_required
 from exchange.auth.models import Role
 from exchange.auth.permissions import can_manage_nmo
 from exchange.errors import DomainError
-from exchange.extensions import db, page_of
-from exchange.forms import ConfirmForm
+from exchange.extensions import db
 from exchange.matching import services
 from exchange.matching.forms import RunForm
 from exchange.matching.models import MatchingKind, MatchingRun, Ranking, RunStatus
-from exchange.organizations.models import NMO, Program, Season, month_name
+from exchange.months import month_name
+from exchange.organizations.models import NMO, Program, Season
 from exchange.organizations.queries import current_season, open_seasons, programs
+from exchange.web.forms import ConfirmForm
+from exchange.web.paging import page_of
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
 

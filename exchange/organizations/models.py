@@ -1,46 +1,20 @@
-"""The federation's organizations and agreements: regions, NMOs, LCs, programs, seasons,
-contracts and exchange conditions."""
+"""The federation's organizations: regions, NMOs, LCs, programs and seasons."""
 
-import enum
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 
 from sqlalchemy import (
-    JSON,
     CheckConstraint,
     Column,
     ForeignKey,
-    Numeric,
     String,
     Table,
-    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from exchange.database import TimestampMixin, enum_column, utcnow
+from exchange.database import TimestampMixin
 from exchange.extensions import db
-
-MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-# A season runs April to March: this is the order months are listed in.
-SEASON_MONTHS = (4, 5, 6, 7, 8, 9, 10, 11, 12, 1, 2, 3)
-
-
-def month_name(month: int) -> str:
-    return MONTHS[month - 1]
+from exchange.organizations.programs import PROGRAM_RULES, PlacementKind, ProgramRules
 
 
 class Region(db.Model):
@@ -68,6 +42,18 @@ class Program(db.Model):
     national_officer_title: Mapped[str] = mapped_column(String(10))  # NEO, NORE
     local_officer_title: Mapped[str] = mapped_column(String(10))  # LEO, LORE
     placement_noun: Mapped[str] = mapped_column(String(40))  # department, research project
+
+    @property
+    def rules(self) -> ProgramRules:
+        return PROGRAM_RULES[self.code]
+
+    @property
+    def placement_kind(self) -> PlacementKind:
+        return self.rules.placement_kind
+
+    @property
+    def max_preferences(self) -> int:
+        return self.rules.max_preferences
 
     def __str__(self) -> str:
         return self.code
@@ -154,100 +140,3 @@ class Season(db.Model):
 
     def __str__(self) -> str:
         return self.code
-
-
-class ContractKind(enum.StrEnum):
-    BILATERAL = "bilateral"
-    UNILATERAL = "unilateral"
-
-
-class Contract(TimestampMixin, db.Model):
-    """A season's agreement that a sending NMO sends students to a host NMO in one program."""
-
-    __tablename__ = "contracts"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id"), index=True)
-    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
-    sending_nmo_id: Mapped[int] = mapped_column(ForeignKey("nmos.id"), index=True)
-    host_nmo_id: Mapped[int] = mapped_column(ForeignKey("nmos.id"), index=True)
-    kind: Mapped[ContractKind] = mapped_column(enum_column(ContractKind, 12))
-    notes: Mapped[str | None] = mapped_column(Text)
-
-    season: Mapped[Season] = relationship()
-    program: Mapped[Program] = relationship()
-    sending_nmo: Mapped[NMO] = relationship(foreign_keys=[sending_nmo_id])
-    host_nmo: Mapped[NMO] = relationship(foreign_keys=[host_nmo_id])
-    slots: Mapped[list["ContractSlot"]] = relationship(
-        back_populates="contract", cascade="all, delete-orphan", order_by="ContractSlot.month"
-    )
-
-    __table_args__ = (
-        UniqueConstraint("season_id", "program_id", "sending_nmo_id", "host_nmo_id"),
-        CheckConstraint("sending_nmo_id <> host_nmo_id", name="two_different_nmos"),
-    )
-
-    @property
-    def total_slots(self) -> int:
-        return sum(slot.slots for slot in self.slots)
-
-
-class ContractSlot(db.Model):
-    """How many students a contract lets the sending NMO send in one month."""
-
-    __tablename__ = "contract_slots"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"))
-    month: Mapped[int]
-    slots: Mapped[int]
-    # Nominations holding a slot of this month. Kept by the services with one atomic
-    # UPDATE each; the CHECK makes an overbooked month impossible, whatever path writes.
-    used: Mapped[int] = mapped_column(default=0, server_default="0")
-
-    contract: Mapped[Contract] = relationship(back_populates="slots")
-
-    __table_args__ = (
-        UniqueConstraint("contract_id", "month"),
-        CheckConstraint("month BETWEEN 1 AND 12", name="month_of_year"),
-        CheckConstraint("slots >= 0", name="slots_not_negative"),
-        CheckConstraint("used >= 0 AND used <= slots", name="used_within_slots"),
-    )
-
-
-class ExchangeConditions(db.Model):
-    """A host NMO's published conditions for one program and season (the EC)."""
-
-    __tablename__ = "exchange_conditions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    nmo_id: Mapped[int] = mapped_column(ForeignKey("nmos.id"), index=True)
-    program_id: Mapped[int] = mapped_column(ForeignKey("programs.id"))
-    season_id: Mapped[int] = mapped_column(ForeignKey("seasons.id"))
-    fee_amount: Mapped[Decimal] = mapped_column(Numeric(10, 2), default=Decimal("0"))
-    fee_currency: Mapped[str] = mapped_column(String(3), default="EUR")
-    min_study_year: Mapped[int] = mapped_column(default=3)
-    max_study_year: Mapped[int] = mapped_column(default=6)
-    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
-    required_documents: Mapped[list[str]] = mapped_column(JSON, default=list)
-    accommodation: Mapped[str] = mapped_column(Text, default="")
-    meals: Mapped[str] = mapped_column(Text, default="")
-    months_not_hosted: Mapped[list[int]] = mapped_column(JSON, default=list)
-    application_lead_weeks: Mapped[int] = mapped_column(default=12)
-    cancellation_policy: Mapped[str] = mapped_column(Text, default="")
-    notes: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    nmo: Mapped[NMO] = relationship()
-    program: Mapped[Program] = relationship()
-    season: Mapped[Season] = relationship()
-
-    __table_args__ = (
-        UniqueConstraint("nmo_id", "program_id", "season_id"),
-        CheckConstraint("fee_amount >= 0", name="fee_not_negative"),
-        CheckConstraint(
-            "min_study_year BETWEEN 1 AND 8 AND max_study_year BETWEEN min_study_year AND 8",
-            name="study_years_in_order",
-        ),
-        CheckConstraint("application_lead_weeks >= 0", name="lead_weeks_not_negative"),
-    )

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from exchange.database import utcnow
+from exchange import clock
 from exchange.extensions import db
 from exchange.organizations.models import NMO, LocalCommittee, Program, Season
 
@@ -44,7 +44,7 @@ def programs() -> list[Program]:
 
 def open_seasons() -> list[Season]:
     """Seasons that have not ended: students apply for these."""
-    today = utcnow().date()
+    today = clock.today()
     return list(
         db.session.scalars(select(Season).where(Season.ends_on >= today).order_by(Season.starts_on))
     )
@@ -52,7 +52,7 @@ def open_seasons() -> list[Season]:
 
 def current_season() -> Season | None:
     """The season that contains today, else the latest one."""
-    today = utcnow().date()
+    today = clock.today()
     season = db.session.scalar(
         select(Season).where(Season.starts_on <= today, Season.ends_on >= today)
     )

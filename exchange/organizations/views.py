@@ -8,8 +8,9 @@ from sqlalchemy.orm import selectinload
 from exchange.auth.decorators import login_required
 from exchange.auth.models import Membership, Role, User
 from exchange.auth.permissions import can_view_nmo_people
-from exchange.extensions import db, page_of
+from exchange.extensions import db
 from exchange.organizations.models import NMO, LocalCommittee, Program, Region
+from exchange.web.paging import page_of
 
 bp = Blueprint("organizations", __name__, url_prefix="/nmos")
 

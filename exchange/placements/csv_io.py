@@ -10,7 +10,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-from exchange.organizations.models import MONTHS, SEASON_MONTHS
+from exchange.months import MONTHS, SEASON_MONTHS
 from exchange.placements.models import PlacementKind
 
 MAX_BYTES = 1_000_000

@@ -6,7 +6,7 @@ from wtforms import IntegerField, SelectField, StringField, SubmitField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from exchange.organizations.models import SEASON_MONTHS, month_name
+from exchange.months import SEASON_MONTHS, month_name
 from exchange.placements.models import ProjectType
 from exchange.placements.services import LENGTHS, MAX_CAPACITY, MAX_TEXT, PlacementData
 

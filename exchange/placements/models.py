@@ -18,18 +18,16 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from exchange.database import TimestampMixin, enum_column
 from exchange.extensions import db
 from exchange.organizations.models import NMO, LocalCommittee, Season
+from exchange.organizations.programs import PlacementKind
 
-
-class PlacementKind(enum.StrEnum):
-    DEPARTMENT = "department"
-    RESEARCH_PROJECT = "research_project"
-
-
-# SCOPE places students in departments, SCORE in research projects.
-PLACEMENT_KIND_OF_PROGRAM = {
-    "SCOPE": PlacementKind.DEPARTMENT,
-    "SCORE": PlacementKind.RESEARCH_PROJECT,
-}
+__all__ = [
+    "Department",
+    "Placement",
+    "PlacementCapacity",
+    "PlacementKind",
+    "ProjectType",
+    "ResearchProject",
+]
 
 
 class ProjectType(enum.StrEnum):

@@ -13,24 +13,17 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, false, or_, select, update
 from sqlalchemy.orm import selectinload
 
+from exchange import clock
 from exchange.auth.models import Role, User
 from exchange.auth.permissions import can_manage_lc, can_manage_placement, is_admin
-from exchange.database import utcnow
 from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
-from exchange.forms import MAX_LANGUAGE, clean_languages
+from exchange.months import SEASON_MONTHS, month_name
 from exchange.numbers import whole_number
-from exchange.organizations.models import (
-    NMO,
-    SEASON_MONTHS,
-    LocalCommittee,
-    Program,
-    Season,
-    month_name,
-)
+from exchange.organizations.models import NMO, LocalCommittee, Program, Season
+from exchange.organizations.programs import program_of_kind
 from exchange.placements import csv_io
 from exchange.placements.models import (
-    PLACEMENT_KIND_OF_PROGRAM,
     Department,
     Placement,
     PlacementCapacity,
@@ -38,8 +31,8 @@ from exchange.placements.models import (
     ProjectType,
     ResearchProject,
 )
+from exchange.text import MAX_LANGUAGE, clean_languages
 
-PROGRAM_OF_KIND = {kind: code for code, kind in PLACEMENT_KIND_OF_PROGRAM.items()}
 MAX_CAPACITY = 1000
 LENGTHS = {"title": 200, "field": 100, "city": 100, "hospital": 200, "supervisor": 120}
 MAX_TEXT = 4000
@@ -106,7 +99,7 @@ def project_type_of(text: str) -> ProjectType | None:
 def program_of(placement: Placement) -> Program:
     """The program whose kind of placement this is (looked up once per session)."""
     cache = db.session.info.setdefault("exchange.placements.programs", {})
-    code = PROGRAM_OF_KIND[placement.kind]
+    code = program_of_kind(placement.kind)
     if code not in cache:
         cache[code] = db.session.scalar(select(Program).where(Program.code == code))
     return cache[code]
@@ -126,7 +119,7 @@ class Scope:
 
     @property
     def kind(self) -> PlacementKind:
-        return PLACEMENT_KIND_OF_PROGRAM[self.program.code]
+        return self.program.placement_kind
 
     @property
     def empty(self) -> bool:
@@ -329,7 +322,7 @@ def create_placement(
     """A new department (SCOPE) or research project (SCORE) of an LC the officer keeps.
     The import creates many and flushes them together (``flush=False``)."""
     lc = _lc_or_refuse(officer, data.lc_id, program)
-    kind = PLACEMENT_KIND_OF_PROGRAM[program.code]
+    kind = program.placement_kind
     _check(data, kind)
     problems = capacity_problems(capacities or {})
     if problems:
@@ -439,7 +432,7 @@ def close_placement(officer: User, placement: Placement) -> None:
         raise NotAllowed(f"You cannot close {placement.title}.")
     if placement.closed_at is not None:
         raise DomainError(f"{placement.title} is already closed.")
-    placement.closed_at = utcnow()
+    placement.closed_at = clock.now()
     db.session.flush()
 
 
@@ -637,7 +630,7 @@ def _apply(officer: User, scope: Scope, season: Season, row: _Row, report: Impor
             officer, scope.program, row.data, season, row.capacities, flush=False
         )
         if row.closed:
-            placement.closed_at = utcnow()
+            placement.closed_at = clock.now()
         report.created += 1
         return
     placement = row.placement

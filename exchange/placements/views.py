@@ -17,14 +17,17 @@ from wtforms.fields.choices import SelectChoice
 from exchange.auth.decorators import role_required
 from exchange.auth.models import Role
 from exchange.auth.permissions import can_manage_placement, is_admin
-from exchange.errors import DomainError, safe_referrer
-from exchange.extensions import db, page_of
-from exchange.forms import ConfirmForm
-from exchange.organizations.models import NMO, SEASON_MONTHS, Program, Season
+from exchange.errors import DomainError
+from exchange.extensions import db
+from exchange.months import SEASON_MONTHS
+from exchange.organizations.models import NMO, Program, Season
 from exchange.organizations.queries import active_nmos, current_season, open_seasons
 from exchange.placements import csv_io, services
 from exchange.placements.forms import DepartmentForm, ImportForm, ResearchProjectForm
 from exchange.placements.models import Placement, PlacementKind, ProjectType
+from exchange.web.errors import safe_referrer
+from exchange.web.forms import ConfirmForm
+from exchange.web.paging import page_of
 
 bp = Blueprint("placements", __name__, url_prefix="/placements")
 

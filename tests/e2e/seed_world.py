@@ -12,11 +12,11 @@ ahead) has not passed and the card of acceptance (due eight weeks ahead) is not 
 import json
 from datetime import date, timedelta
 
-from exchange import create_app
+from exchange import clock
+from exchange.app import create_app
 from exchange.auth.models import Role
-from exchange.database import utcnow
 from exchange.extensions import db
-from exchange.organizations.models import month_name
+from exchange.months import month_name
 from tests import builders
 
 STUDENT = "ana.horvat@example.org"
@@ -40,7 +40,7 @@ def season_code(day: date) -> str:
 
 
 def seed() -> dict:
-    starts_on = exchange_start(utcnow().date())
+    starts_on = exchange_start(clock.today())
     month = starts_on.month
     next_month = month % 12 + 1
     code = season_code(starts_on)

@@ -10,6 +10,9 @@ from datetime import date
 
 import pytest
 
+from exchange.applications.codes import CODE_PATTERN
+from exchange.months import format_date
+
 # Where Playwright is missing, the module is skipped (with the same reason conftest.py gives)
 # instead of failing to import.
 sync_api = pytest.importorskip(
@@ -58,8 +61,7 @@ def nav(page, name: str):
 
 def long_date(iso: str) -> str:
     """As the pages write dates: "1 February 2027"."""
-    day = date.fromisoformat(iso)
-    return f"{day.day} {day:%B %Y}"
+    return format_date(date.fromisoformat(iso))
 
 
 def test_student_applies_is_nominated_accepted_and_confirms(
@@ -87,7 +89,7 @@ def test_student_applies_is_nominated_accepted_and_confirms(
     expect(page.locator("#program_id option:checked")).to_contain_text("SCOPE")
     expect(page.locator("#host_nmo_id option:checked")).to_have_text("Slovenia: SLOMSIC")
     click_through(page, page.get_by_role("button", name="Start the application"))
-    expect(page).to_have_url(re.compile(r"/applications/[PR]-\d{4}-\d{5}/edit$"))
+    expect(page).to_have_url(re.compile(rf"/applications/{CODE_PATTERN}/edit$"))
     code = re.search(r"/applications/([^/]+)/edit$", page.url).group(1)
     expect(flash(page)).to_contain_text(f"{code} is started")
     no_problems_so_far(page_problems)

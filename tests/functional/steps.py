@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from sqlalchemy import select
 
+from exchange.applications.codes import CODE_PATTERN
 from exchange.applications.models import Application
 from exchange.auth.models import Role, User
 from exchange.extensions import db
@@ -84,7 +85,8 @@ def start_application(client, world) -> str:
         },
     )
     assert response.status_code == 302, response.get_data(as_text=True)
-    code = re.search(r"/applications/(P-2627-\d{5})/edit", response.headers["Location"]).group(1)
+    code = re.search(rf"/applications/({CODE_PATTERN})/edit", response.headers["Location"]).group(1)
+    assert code.startswith("P-2627-")
     return code
 
 

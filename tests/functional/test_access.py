@@ -6,7 +6,7 @@ without deciding who may use it.
 
 import pytest
 
-from exchange import create_app
+from exchange.app import create_app
 from exchange.auth.models import Role
 from exchange.extensions import db
 from tests import builders

@@ -8,8 +8,9 @@ from sqlalchemy import select
 from exchange.applications.models import Application, StateTransition
 from exchange.applications.states import State
 from exchange.auth.models import Role
+from exchange.conditions.models import ExchangeConditions
+from exchange.contracts.models import ContractSlot
 from exchange.extensions import db
-from exchange.organizations.models import ContractSlot, ExchangeConditions
 from exchange.outbox import OutboxMessage
 from exchange.placements.models import PlacementCapacity
 from tests import builders

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 
+from exchange.conditions.models import ExchangeConditions
 from exchange.extensions import db
-from exchange.organizations.models import NMO, ExchangeConditions, LocalCommittee
+from exchange.organizations.models import NMO, LocalCommittee
 from exchange.placements.models import (
     Department,
     PlacementCapacity,

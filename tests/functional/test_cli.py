@@ -1,7 +1,6 @@
 """The ``flask exchange`` commands and the configuration's refusals."""
 
 import os
-import subprocess
 import sys
 
 from sqlalchemy import select
@@ -9,6 +8,7 @@ from sqlalchemy import select
 from exchange.auth.models import Role, User
 from exchange.extensions import db
 from tests import builders
+from tests.processes import run_process
 
 
 def test_create_user_makes_a_scoped_national_officer(app, federation):
@@ -89,11 +89,9 @@ def test_create_user_explains_what_is_wrong(app, federation):
 def _start_in_production(**environment):
     env = {key: value for key, value in os.environ.items() if not key.startswith("EXCHANGE_")}
     env.update(EXCHANGE_ENV="production", **environment)
-    return subprocess.run(
-        [sys.executable, "-c", "from exchange import create_app; create_app()"],
+    return run_process(
+        [sys.executable, "-c", "from exchange.app import create_app; create_app()"],
         env=env,
-        capture_output=True,
-        text=True,
         timeout=60,
     )
 
@@ -146,9 +144,7 @@ def test_commands_save_for_good_in_a_fresh_database(tmp_path):
             "a strong password",
         ],
     ):
-        result = subprocess.run(
-            flask + command, env=env, capture_output=True, text=True, timeout=120
-        )
+        result = run_process(flask + command, env=env)
         assert result.returncode == 0, result.stderr
     with sqlite3.connect(database) as connection:
         emails = [row[0] for row in connection.execute("SELECT email FROM users")]

@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import func, select
 
 from exchange.auth.models import Role
+from exchange.conditions.models import ExchangeConditions
 from exchange.extensions import db
-from exchange.organizations.models import ExchangeConditions
 from tests import builders
 
 # Before the 2026/27 season ends, whatever day the suite runs.

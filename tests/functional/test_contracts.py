@@ -12,8 +12,8 @@ from werkzeug.test import encode_multipart
 
 from exchange.auth.models import Role
 from exchange.contracts.forms import MONTH_KEYS
+from exchange.contracts.models import Contract, ContractKind, ContractSlot
 from exchange.extensions import db
-from exchange.organizations.models import Contract, ContractKind, ContractSlot
 from tests import builders
 
 MINUS = "\u2212"  # the balance writes a negative difference with a minus sign

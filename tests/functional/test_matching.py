@@ -6,13 +6,13 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from exchange import clock
 from exchange.applications.models import Application
 from exchange.applications.states import State
 from exchange.auth.models import Role
-from exchange.database import utcnow
+from exchange.contracts.models import Contract
 from exchange.extensions import db
 from exchange.matching.models import MatchingRun, RunStatus
-from exchange.organizations.models import Contract
 from exchange.placements.models import PlacementCapacity
 from tests import builders
 from tests.functional.steps import as_user
@@ -32,7 +32,7 @@ def _submitted(world, points_and_months):
                 student,
                 world.federation.host,
                 state=State.SUBMITTED,
-                submitted_at=utcnow(),
+                submitted_at=clock.now(),
                 points=Decimal(points),
                 months=months,
             )
@@ -49,12 +49,12 @@ def _nominated(world, points_list, ranked):
             student,
             world.federation.host,
             state=State.NOMINATED,
-            submitted_at=utcnow(),
+            submitted_at=clock.now(),
             host_points=Decimal(points),
             months=[7],
             contract_id=contract.id,
             exchange_month=7,
-            nominated_at=utcnow(),
+            nominated_at=clock.now(),
             ca_due_on=date(2026, 5, 6),
         )
         from exchange.applications.models import Preference
@@ -158,7 +158,7 @@ def test_approval_is_all_or_nothing(client, world, spring):
     best, middle = _submitted(world, [("90", [7]), ("80", [8])])
     run = _run(client, world, "outgoing", world.home_neo)
     # Meanwhile one student withdraws: the proposal can no longer be approved as it is.
-    middle.state, middle.closed_at, middle.closing_reason = State.WITHDRAWN, utcnow(), "Ill."
+    middle.state, middle.closed_at, middle.closing_reason = State.WITHDRAWN, clock.now(), "Ill."
     db.session.commit()
     response = client.post(f"/matching/{run.id}/approve", follow_redirects=True)
     assert f"{middle.code}:" in response.get_data(as_text=True)
@@ -217,7 +217,7 @@ def test_the_command_line_runs_and_approves(app, world, spring, approve):
 
 
 def test_a_closed_first_choice_is_explained_not_skipped(client, world, spring):
-    world.department.closed_at = utcnow()
+    world.department.closed_at = clock.now()
     db.session.commit()
     _nominated(world, ["90"], [world.department, world.other_department])
     run = _run(client, world, "incoming", world.host_neo)

@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from exchange import clock
 from exchange.auth.models import Role
-from exchange.database import utcnow
 from exchange.extensions import db
 from exchange.placements.models import (
     Placement,
@@ -498,7 +498,7 @@ def test_export_then_import_changes_nothing(federation, login):
     tricky = builders.department(other_lc, "=Surgery", capacity={6: 1})
     tricky.description = 'Line one,\nline two with "quotes"'
     tricky.languages = ["Croatian", "English"]
-    tricky.closed_at = utcnow()
+    tricky.closed_at = clock.now()
     db.session.commit()
     before = snapshot()
     client = login(federation.national_officer)

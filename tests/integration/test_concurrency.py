@@ -10,12 +10,12 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from exchange import clock
 from exchange.applications.models import Application
 from exchange.applications.states import State
 from exchange.auth.models import Role
-from exchange.database import utcnow
+from exchange.contracts.models import ContractSlot
 from exchange.extensions import db
-from exchange.organizations.models import ContractSlot
 from exchange.placements.models import PlacementCapacity
 from tests import builders
 from tests.functional.conftest import log_in
@@ -61,7 +61,7 @@ def _world(slots: int, capacity: int, state: State):
         builders.user(Role.NATIONAL_OFFICER, nmo_=home if state == State.SUBMITTED else host)
         for _ in range(RACERS)
     ]
-    now = utcnow()
+    now = clock.now()
     applications = []
     for _ in range(RACERS):
         student = builders.user(Role.STUDENT, lc_=home_lc)

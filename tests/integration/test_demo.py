@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash
 
+from exchange.applications.codes import application_code
 from exchange.applications.models import (
     Application,
     ApplicationCounter,
@@ -19,10 +20,12 @@ from exchange.applications.models import (
     Preference,
     StateTransition,
 )
+from exchange.applications.permissions import actors_for
 from exchange.applications.queues import queue_scope
 from exchange.applications.states import TRANSITIONS, Action, Actor, State
 from exchange.auth.models import Membership, Role, User
-from exchange.auth.permissions import actors_for
+from exchange.conditions.models import ExchangeConditions
+from exchange.contracts.models import Contract, ContractKind, ContractSlot
 from exchange.demo import (
     DEMO_PASSWORD,
     NMOS_CSV,
@@ -32,16 +35,7 @@ from exchange.demo import (
 )
 from exchange.errors import DomainError
 from exchange.extensions import db
-from exchange.organizations.models import (
-    NMO,
-    Contract,
-    ContractKind,
-    ContractSlot,
-    ExchangeConditions,
-    LocalCommittee,
-    Program,
-    Season,
-)
+from exchange.organizations.models import NMO, LocalCommittee, Program, Season
 from exchange.placements.models import Department, Placement, PlacementCapacity, PlacementKind
 from tests import builders
 from tests.conftest import _empty_tables
@@ -316,7 +310,7 @@ def test_codes_are_well_formed_and_counters_in_step(seeded):
     numbers = defaultdict(list)
     for application in applications:
         program = programs[application.program_id]
-        assert application.code == f"{program.code_prefix}-2627-{application.number:05d}"
+        assert application.code == application_code(program.code_prefix, "2627", application.number)
         numbers[program.id].append(application.number)
     counters = db.session.scalars(
         select(ApplicationCounter).where(ApplicationCounter.season_id == season.id)

@@ -8,12 +8,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.exc import IntegrityError
 
+from exchange import clock
 from exchange.applications.models import Application
 from exchange.applications.states import State
 from exchange.auth.models import Membership, Role
-from exchange.database import utcnow
+from exchange.contracts.models import ContractSlot
 from exchange.extensions import db
-from exchange.organizations.models import ContractSlot, Program, Region, Season
+from exchange.organizations.models import Program, Region, Season
 from exchange.placements.models import Department, PlacementCapacity
 from tests import builders
 
@@ -115,7 +116,7 @@ def test_database_refuses_broken_invariants(app):
     db.session.flush()
     _refused(lambda: db.session.add(application(number=2)))  # same code
     _refused(lambda: db.session.add(application(code="P-2627-00002")))  # same number
-    now = utcnow()
+    now = clock.now()
     fresh = {"code": "P-2627-00003", "number": 3}
     # A state needs the columns its step fills in.
     _refused(lambda: db.session.add(application(**fresh, state=State.SUBMITTED)))

@@ -4,14 +4,13 @@ from types import SimpleNamespace as Obj
 
 import pytest
 
+from exchange.applications.permissions import actors_for, can_view_application
 from exchange.applications.states import Actor, State
 from exchange.auth.models import Role
 from exchange.auth.permissions import (
-    actors_for,
     can_manage_lc,
     can_manage_nmo,
     can_manage_users,
-    can_view_application,
     can_view_nmo_people,
 )
 

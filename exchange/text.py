@@ -1,15 +1,6 @@
-"""Form pieces shared by every area."""
-
-from flask_wtf import FlaskForm
-from wtforms import SubmitField
+"""Cleaning what people type into forms and spreadsheets. Pure Python."""
 
 MAX_LANGUAGE = 40  # characters in a language's name
-
-
-class ConfirmForm(FlaskForm):
-    """A bare form for confirmed POST actions (delete, approve, mark...): the CSRF token."""
-
-    submit = SubmitField("Confirm")
 
 
 def clean_languages(values) -> list[str]:

@@ -1,11 +1,9 @@
 """Filters and globals for templates: dates in people's terms, state badges, months."""
 
-from datetime import date, datetime
-
 from flask import Flask
 
 from exchange.applications.states import State
-from exchange.organizations.models import month_name
+from exchange.months import format_date, format_datetime, format_local_datetime, month_name
 
 # One colour per state, the same on every page.
 STATE_BADGE_CLASSES = {
@@ -23,27 +21,7 @@ STATE_BADGE_CLASSES = {
 }
 
 
-def format_date(value: date | datetime | None) -> str:
-    """ "3 July 2026": no ambiguity between day-first and month-first readers."""
-    if value is None:
-        return "—"
-    return f"{value.day} {value:%B %Y}"
-
-
-def format_datetime(value: datetime | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value.day} {value:%B %Y, %H:%M} UTC"
-
-
-def format_local_datetime(value: datetime | None) -> str:
-    """A wall-clock time with no time zone, such as a local arrival time."""
-    if value is None:
-        return "—"
-    return f"{value.day} {value:%B %Y, %H:%M}"
-
-
-def register(app: Flask) -> None:
+def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_local_datetime, "local_datetime")
