@@ -1,9 +1,8 @@
 """Contracts between NMOs: the list with each pair's balance, the editor, CSV in and out."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from exchange.auth.decorators import role_required
@@ -12,11 +11,11 @@ from exchange.auth.permissions import can_view_contract, is_admin
 from exchange.contracts import csv_io, queries, services
 from exchange.contracts.forms import ContractForm, ImportForm
 from exchange.contracts.models import Contract, ContractKind
-from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.organizations.models import NMO, Program, Season
 from exchange.organizations.queries import current_season, nmo_choices
 from exchange.web.forms import ConfirmForm
+from exchange.web.transaction import attempt
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 
@@ -124,9 +123,7 @@ def _terms_from(form: ContractForm) -> services.ContractTerms:
     )
 
 
-def _saved(message: str) -> Response:
-    db.session.commit()
-    flash(message, "success")
+def _to_list() -> Response:
     return redirect(url_for("contracts.index", **_list_args()))
 
 
@@ -134,16 +131,11 @@ def _list_args() -> dict:
     return {k: v for k, v in request.args.items() if k in ("season", "program", "q", "nmo")}
 
 
-def _refused(error: Exception) -> None:
-    db.session.rollback()
-    if isinstance(error, IntegrityError):
-        message = (
-            "Someone saved the same contract, or a nomination took one of its slots, at the "
-            "same moment. Check the contracts and save again."
-        )
-    else:
-        message = str(error)
-    flash(message, "danger")
+# What a save says when a concurrent request won the database's unique or CHECK rule.
+CONFLICT = (
+    "Someone saved the same contract, or a nomination took one of its slots, at the "
+    "same moment. Check the contracts and save again."
+)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -161,15 +153,14 @@ def new():
         chosen = _chosen_program(programs)
         form.program_id.data = (chosen or programs[0]).id if programs else None
     elif form.validate_on_submit():
-        try:
+        with attempt(conflict=CONFLICT) as outcome:
             contract = services.create_contract(
                 current_user, _terms_from(form), mirror=form.mirror.data
             )
-        except (DomainError, IntegrityError) as error:
-            _refused(error)
-        else:
             mirrored = form.mirror.data and contract.kind == ContractKind.BILATERAL
-            return _saved(_saved_message(contract, "created", mirrored))
+            outcome.message = _saved_message(contract, "created", mirrored)
+        if outcome.ok:
+            return _to_list()
     return render_template("contracts/form.html", form=form, contract=None)
 
 
@@ -209,16 +200,15 @@ def edit(contract_id: int):
             field.data = slots.get(month, 0)
         form.mirror.data = contract.kind == ContractKind.BILATERAL and _mirror_in_step(contract)
     elif form.validate_on_submit():
-        try:
+        with attempt(conflict=CONFLICT) as outcome:
             services.update_contract(
                 current_user, contract, _terms_from(form), mirror=form.mirror.data
             )
-        except (DomainError, IntegrityError) as error:
-            _refused(error)
-            contract = _contract_or_404(contract_id)
-        else:
             mirrored = form.mirror.data and contract.kind == ContractKind.BILATERAL
-            return _saved(_saved_message(contract, "saved", mirrored))
+            outcome.message = _saved_message(contract, "saved", mirrored)
+        if outcome.ok:
+            return _to_list()
+        contract = _contract_or_404(contract_id)  # as it is after the rollback
     used = {row.month: row.used for row in contract.slots if row.used}
     return render_template(
         "contracts/form.html",
@@ -241,13 +231,10 @@ def delete(contract_id: int):
         f"{contract.host_nmo.acronym} for {contract.season.code}"
     )
     season = contract.season.code
-    try:
+    with attempt(f"{description} is deleted.", conflict=CONFLICT) as outcome:
         services.delete_contract(current_user, contract)
-    except DomainError as error:
-        _refused(error)
+    if not outcome.ok:
         return redirect(url_for("contracts.edit", contract_id=contract_id))
-    db.session.commit()
-    flash(f"{description} is deleted.", "success")
     return redirect(url_for("contracts.index", season=season))
 
 
@@ -280,22 +267,16 @@ def import_csv():
     errors = None
     if form.validate_on_submit():
         data = form.file.data.stream.read(csv_io.MAX_BYTES + 1)
-        try:
+        with attempt(conflict=CONFLICT) as outcome:
             result = csv_io.import_contracts(current_user, data)
-        except csv_io.ImportRefused as refused:
-            db.session.rollback()
-            flash(str(refused), "danger")
-            errors = refused.errors
-        except (DomainError, IntegrityError) as error:
-            _refused(error)
-        else:
-            db.session.commit()
-            flash(
+            outcome.message = (
                 f"Imported: {result.created} created, {result.updated} updated, "
-                f"{result.unchanged} unchanged.",
-                "success",
+                f"{result.unchanged} unchanged."
             )
+        if outcome.ok:
             return redirect(url_for("contracts.index"))
+        if isinstance(outcome.error, csv_io.ImportRefused):
+            errors = outcome.error.errors
     return render_template(
         "contracts/import.html",
         form=form,

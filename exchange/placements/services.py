@@ -495,12 +495,32 @@ class _Row:
     known: dict[int, tuple]
 
 
+class ImportRefused(DomainError):
+    """At least one row is wrong: nothing of the file is imported; ``report`` says why."""
+
+    status_code = 422
+
+    def __init__(self, report: ImportReport):
+        self.report = report
+        count = len(report.errors)
+        super().__init__(
+            f"Nothing is imported: the file has {count} error{'s' if count != 1 else ''}."
+        )
+
+
 def import_placements(officer: User, scope: Scope, season: Season, content: bytes) -> ImportReport:
     """Create (no id) or update (id) the file's placements and their ``season`` capacities.
 
-    Every row is checked first; with any error nothing is written and the report lists each
-    error with its line number. The caller rolls back when the report is not ok.
+    Every row is checked first; with any error ``ImportRefused`` lists each error with its
+    line number, and the caller's rollback leaves nothing of the file behind.
     """
+    report = _import(officer, scope, season, content)
+    if not report.ok:
+        raise ImportRefused(report)
+    return report
+
+
+def _import(officer: User, scope: Scope, season: Season, content: bytes) -> ImportReport:
     report = ImportReport()
     parsed = csv_io.read(content, scope.kind)
     if parsed.errors:

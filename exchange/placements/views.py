@@ -17,7 +17,6 @@ from wtforms.fields.choices import SelectChoice
 from exchange.auth.decorators import role_required
 from exchange.auth.models import Role
 from exchange.auth.permissions import can_manage_placement, is_admin
-from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.months import SEASON_MONTHS
 from exchange.organizations.models import NMO, Program, Season
@@ -28,6 +27,7 @@ from exchange.placements.models import Placement, PlacementKind, ProjectType
 from exchange.web.errors import safe_referrer
 from exchange.web.forms import ConfirmForm
 from exchange.web.paging import page_of
+from exchange.web.transaction import attempt
 
 bp = Blueprint("placements", __name__, url_prefix="/placements")
 
@@ -159,16 +159,12 @@ def new():
             form.project_type.data = ProjectType.BASIC.value
         form.fill_capacities({})
     elif form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             placement = services.create_placement(
                 current_user, program, form.to_data(), season, form.capacities()
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(f"{placement.title} is added.", "success")
+            outcome.message = f"{placement.title} is added."
+        if outcome.ok:
             return _to_list_in_season(program, nmo, season)
     else:
         flash("Nothing is saved yet: correct the fields marked below.", "danger")
@@ -221,7 +217,7 @@ def edit(placement_id: int):
         form.fill_from(services.PlacementData.of(placement))
         form.fill_capacities(months)
     elif form.validate_on_submit():
-        try:
+        with attempt(flash_error=False) as outcome:
             services.update_placement(
                 current_user,
                 placement,
@@ -229,17 +225,14 @@ def edit(placement_id: int):
                 season,
                 form.capacities() if season else None,
             )
-        except services.CapacityBelowUsed as error:
-            db.session.rollback()
-            _capacity_refused(form, error)
-            flash(f"Nothing is saved: {error}", "danger")
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(f"{placement.title} is saved.", "success")
+            outcome.message = f"{placement.title} is saved."
+        if outcome.ok:
             return _to_list_in_season(program, nmo, season)
+        if isinstance(outcome.error, services.CapacityBelowUsed):
+            _capacity_refused(form, outcome.error)
+            flash(f"Nothing is saved: {outcome.error}", "danger")
+        else:
+            flash(str(outcome.error), "danger")
     else:
         flash("Nothing is saved yet: correct the fields marked below.", "danger")
     used = {month: used for month, (_, used) in months.items() if used}
@@ -257,18 +250,12 @@ def close(placement_id: int):
     placement, program = _placement_or_404(placement_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    closed = (
+        f"{placement.title} is closed: students no longer see it; "
+        "the students already accepted keep their place."
+    )
+    with attempt(closed):
         services.close_placement(current_user, placement)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(
-            f"{placement.title} is closed: students no longer see it; "
-            "the students already accepted keep their place.",
-            "success",
-        )
     return _back_to_list(placement, program)
 
 
@@ -278,14 +265,8 @@ def reopen(placement_id: int):
     placement, program = _placement_or_404(placement_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with attempt(f"{placement.title} is open again: students see it in the catalogue."):
         services.reopen_placement(current_user, placement)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(f"{placement.title} is open again: students see it in the catalogue.", "success")
     return _back_to_list(placement, program)
 
 
@@ -333,18 +314,20 @@ def import_csv():
     if seasons and form.validate_on_submit():
         season = db.session.get(Season, form.season_id.data)
         content = form.file.data.read(csv_io.MAX_BYTES + 1)
-        report = services.import_placements(current_user, scope, season, content)
-        if report.ok:
-            db.session.commit()
-            flash(
+        with attempt(flash_error=False) as outcome:
+            report = services.import_placements(current_user, scope, season, content)
+            outcome.message = (
                 f"The file is imported: {report.created} created, {report.updated} updated, "
-                f"{report.unchanged} unchanged.",
-                "success",
+                f"{report.unchanged} unchanged."
             )
+        if outcome.ok:
             return redirect(
                 url_for("placements.index", **_list_args(program, nmo, season=season.code))
             )
-        db.session.rollback()
+        if isinstance(outcome.error, services.ImportRefused):
+            report = outcome.error.report
+        else:
+            flash(str(outcome.error), "danger")
     return render_template(
         "placements/import.html",
         form=form,
