@@ -58,7 +58,8 @@ class Config:
     # address, which rate limits count by). 0 when the app faces clients directly.
     PROXY_COUNT = env_int("PROXY_COUNT", 0)
 
-    # The address people reach the app at, for links in mail sent by commands (no request).
+    # The address people reach the app at. Every link in mail is built on it, never on a
+    # request's Host header, which the client chooses (exchange/links.py).
     PUBLIC_URL = env("PUBLIC_URL", "http://127.0.0.1:5000")
 
     PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 3600)
@@ -98,6 +99,7 @@ class TestingConfig(Config):
     RATELIMIT_ENABLED = False
     MAIL_BACKEND = "outbox"
     PASSWORD_HASH_METHOD = "scrypt:16384:8:1"  # lighter work factor: the suite hashes a lot
+    PUBLIC_URL = "http://localhost"  # where the test client sends its requests
 
 
 class ProductionConfig(Config):

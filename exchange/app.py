@@ -106,11 +106,13 @@ def register_blueprints(app: Flask) -> None:
     from exchange.contracts.views import bp as contracts_bp
     from exchange.main.views import bp as main_bp
     from exchange.matching.views import bp as matching_bp
+    from exchange.organizations.registration import bp as registration_bp
     from exchange.organizations.views import bp as organizations_bp
     from exchange.placements.views import bp as placements_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(registration_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(organizations_bp)
     app.register_blueprint(catalogue_bp)

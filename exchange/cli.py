@@ -1,13 +1,30 @@
 """The ``flask exchange ...`` commands."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from exchange.errors import DomainError
 from exchange.extensions import db
 
 exchange_cli = AppGroup("exchange", help="Manage the exchange system.")
+
+
+@contextmanager
+def saving() -> Iterator[None]:
+    """A command's one commit: what the block did is saved, or, on a domain error,
+    nothing is, and the command fails with the error's message."""
+    try:
+        yield
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        raise click.ClickException(str(error)) from None
+    except BaseException:
+        db.session.rollback()
+        raise
 
 
 @exchange_cli.command("create-user")
@@ -30,9 +47,9 @@ exchange_cli = AppGroup("exchange", help="Manage the exchange system.")
 )
 def create_user_command(email, role, name, nmo_code, lc_name, program_code, password):
     """Create an account with one role, e.g. a national officer of an NMO for SCOPE."""
-    from exchange.auth.services import create_user_from_codes
+    from exchange.organizations.memberships import create_user_from_codes
 
-    try:
+    with saving():
         user = create_user_from_codes(
             email=email,
             name=name or email.split("@")[0],
@@ -42,10 +59,6 @@ def create_user_command(email, role, name, nmo_code, lc_name, program_code, pass
             lc_name=lc_name,
             program_code=program_code,
         )
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
     click.echo(f"Created {user.email}: {user.memberships[0].title}.")
 
 
@@ -61,12 +74,8 @@ def seed_demo_command(season_code, applications, seed, if_empty):
     if if_empty and not database_is_empty():
         click.echo("The database has data already; the demo federation is not seeded again.")
     else:
-        try:
+        with saving():
             summary = seed_demo(season_code=season_code, applications=applications, seed=seed)
-        except DomainError as error:
-            db.session.rollback()
-            raise click.ClickException(str(error)) from None
-        db.session.commit()
         click.echo(summary)
     click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
     for role, email in demo_logins():
@@ -85,8 +94,8 @@ def send_mail_command(limit):
     """Send the messages waiting in the outbox over SMTP (run it from cron)."""
     from exchange.outbox import deliver_pending
 
-    sent, failed = deliver_pending(limit)
-    db.session.commit()
+    with saving():
+        sent, failed = deliver_pending(limit)
     click.echo(f"Sent {sent} messages; {failed} failed.")
     if failed:
         raise click.exceptions.Exit(1)
@@ -135,10 +144,8 @@ def match_command(season_code, program_code, host_code, home_code, ranking, appr
             f"{nmo.acronym} has no national officer for {program.code} to record the run."
         )
     officer = officers[0]
-    # Approving mails the people concerned, with links: build them for the public address.
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+    with saving():
         _match_and_report(officer, kind, nmo, program, season, Ranking(ranking), approve)
-    db.session.commit()
 
 
 def _match_and_report(officer, kind, nmo, program, season, ranking, approve):
@@ -147,33 +154,26 @@ def _match_and_report(officer, kind, nmo, program, season, ranking, approve):
     from exchange.applications.models import Application
     from exchange.matching import services
 
-    try:
-        run = services.run_matching(officer, kind, nmo, program, season, ranking)
-        applications = {
-            a.id: a
-            for a in db.session.scalars(
-                select(Application).where(
-                    Application.id.in_([row["application_id"] for row in run.proposal])
-                )
+    run = services.run_matching(officer, kind, nmo, program, season, ranking)
+    applications = {
+        a.id: a
+        for a in db.session.scalars(
+            select(Application).where(
+                Application.id.in_([row["application_id"] for row in run.proposal])
             )
-        }
-        click.echo(
-            f"{kind.label} for {nmo.acronym} {program.code} {season.code}, "
-            f"students ranked {ranking.label}:"
         )
-        for row in run.proposal:
-            application = applications[row["application_id"]]
-            click.echo(f"  {application.code}  {services.describe(run, row)}")
-        placed = sum(1 for row in run.proposal if row["slot"])
-        click.echo(f"{placed} of {len(run.proposal)} placed.")
-        if approve:
-            done = services.approve_run(officer, run)
-            click.echo(f"Approved by {officer.name}: {done} applications changed.")
-        else:
-            click.echo(
-                f"Proposal {run.id} kept; approve it on the Matching page or with --approve."
-            )
-    except DomainError as error:
-        db.session.rollback()
-        raise click.ClickException(str(error)) from None
-    db.session.commit()
+    }
+    click.echo(
+        f"{kind.label} for {nmo.acronym} {program.code} {season.code}, "
+        f"students ranked {ranking.label}:"
+    )
+    for row in run.proposal:
+        application = applications[row["application_id"]]
+        click.echo(f"  {application.code}  {services.describe(run, row)}")
+    placed = sum(1 for row in run.proposal if row["slot"])
+    click.echo(f"{placed} of {len(run.proposal)} placed.")
+    if approve:
+        done = services.approve_run(officer, run)
+        click.echo(f"Approved by {officer.name}: {done} applications changed.")
+    else:
+        click.echo(f"Proposal {run.id} kept; approve it on the Matching page or with --approve.")

@@ -47,17 +47,6 @@ def queue_email(to_address: str, subject: str, body: str) -> OutboxMessage:
     return message
 
 
-def pending_messages(limit: int = 100) -> list[OutboxMessage]:
-    return list(
-        db.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.sent_at.is_(None))
-            .order_by(OutboxMessage.id)
-            .limit(limit)
-        )
-    )
-
-
 # What the server may answer when one message is refused: the others can still be sent.
 _MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 

@@ -11,6 +11,7 @@ from exchange.auth.decorators import role_required
 from exchange.auth.models import Membership, Role, User
 from exchange.auth.queries import users_statement
 from exchange.extensions import db
+from exchange.organizations.memberships import build_membership
 from exchange.organizations.models import NMO, LocalCommittee, Program
 from exchange.organizations.queries import lc_choices, nmo_choices, program_choices
 from exchange.web.forms import ConfirmForm
@@ -27,7 +28,7 @@ def _fill_scope_choices(form) -> None:
 
 
 def _membership_from(form) -> Membership:
-    return services.build_membership(
+    return build_membership(
         Role(form.role.data),
         nmo=db.session.get(NMO, form.nmo_id.data) if form.nmo_id.data else None,
         lc=db.session.get(LocalCommittee, form.lc_id.data) if form.lc_id.data else None,

@@ -2,12 +2,11 @@
 concerns (the student, the officers of either side) who may see the application, never
 for the one who acted."""
 
-from flask import url_for
-
 from exchange.applications.permissions import can_view_application
 from exchange.applications.states import Action
 from exchange.auth.models import Role, User
 from exchange.auth.queries import officers_of
+from exchange.links import public_url
 from exchange.outbox import queue_email
 
 STUDENT = "student"
@@ -51,7 +50,7 @@ def _recipients(application, group: str) -> list[User]:
 def notify(application, action: Action, actor: User, reason: str | None) -> None:
     groups, subject = NOTICES[action]
     subject = subject.format(code=application.code, host=application.host_nmo.acronym)
-    link = url_for("applications.show", code=application.code, _external=True)
+    link = public_url("applications.show", code=application.code)
     told = {actor.id}
     for group in groups:
         for person in _recipients(application, group):

@@ -1,9 +1,11 @@
 """Who plays which part on an application, and so may do what to it. Pure functions of
 a user and an application: they read attributes only, and are tested as tables."""
 
-from exchange.applications.states import Actor, State
+from dataclasses import dataclass
+
+from exchange.applications.states import HOLDS_PLACE, Action, Actor, State, available_actions
 from exchange.auth.models import Role
-from exchange.auth.permissions import is_admin, memberships_of
+from exchange.auth.permissions import can_choose_substitute, is_admin, memberships_of
 
 
 def actors_for(user, application) -> frozenset[Actor]:
@@ -59,4 +61,26 @@ def can_set_points(user, application) -> bool:
     actors = actors_for(user, application)
     return (application.state == State.SUBMITTED and Actor.HOME_NATIONAL_OFFICER in actors) or (
         application.state == State.NOMINATED and Actor.HOST_NATIONAL_OFFICER in actors
+    )
+
+
+@dataclass(frozen=True)
+class PageFlags:
+    """What the application's page offers its viewer, decided in one place."""
+
+    actions: list[Action]
+    can_set_points: bool
+    can_choose_substitute: bool
+    has_card_of_acceptance: bool
+
+
+def page_flags(user, application) -> PageFlags:
+    return PageFlags(
+        actions=available_actions(application.state, actors_for(user, application)),
+        can_set_points=can_set_points(user, application),
+        # A nominated exchange that ended gives its contract slot to a substitute.
+        can_choose_substitute=application.state in (State.CANCELLED, State.WITHDRAWN)
+        and application.contract_id is not None
+        and can_choose_substitute(user, application),
+        has_card_of_acceptance=application.state in HOLDS_PLACE,
     )

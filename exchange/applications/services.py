@@ -3,6 +3,7 @@ asks, moves the state through the state machine, records the history, queues the
 that concerns someone, and flushes. None commits: the request (or command) does.
 """
 
+from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -51,10 +52,14 @@ def _move(
     action: Action,
     actor: User,
     reason: str | None = None,
+    *,
+    capacity: Callable[[], None] | None = None,
     **columns,
 ) -> None:
-    """Take ``action`` if the state machine lets ``actor`` take it, record it, and tell
-    whom it concerns.
+    """One step of the cycle, always in this order: ask the state machine whether
+    ``actor`` may take ``action``; change the ``capacity`` the step needs (take a contract
+    slot or a place, or give them back); move the state and record it; then queue the
+    mail for whom it concerns. A refusal at any point leaves nothing for the commit.
 
     The new state and the ``columns`` it needs are written in one UPDATE that also
     requires the state to be the one read: of two requests acting on the same
@@ -63,6 +68,8 @@ def _move(
     """
     source = application.state
     target = next_state(source, action, actors_for(actor, application), reason)
+    if capacity is not None:
+        capacity()
     moved = db.session.execute(
         update(Application)
         .where(Application.id == application.id, Application.state == source)
@@ -114,27 +121,32 @@ def _release(model, row_filter) -> None:
     )
 
 
-def _contract_slot_filter(application: Application):
+def _contract_slot_filter(contract_id: int, month: int):
+    return and_(ContractSlot.contract_id == contract_id, ContractSlot.month == month)
+
+
+def _place_filter(placement_id: int, season_id: int, month: int):
     return and_(
-        ContractSlot.contract_id == application.contract_id,
-        ContractSlot.month == application.exchange_month,
+        PlacementCapacity.placement_id == placement_id,
+        PlacementCapacity.season_id == season_id,
+        PlacementCapacity.month == month,
     )
 
 
-def _place_filter(application: Application):
-    return and_(
-        PlacementCapacity.placement_id == application.placement_id,
-        PlacementCapacity.season_id == application.season_id,
-        PlacementCapacity.month == application.starts_on.month,
-    )
-
-
-def _release_holdings(application: Application, held_in: State) -> None:
-    """A closed application gives back what it held in state ``held_in``."""
-    if held_in in HOLDS_PLACE:
-        _release(PlacementCapacity, _place_filter(application))
-    if held_in in HOLDS_CONTRACT_SLOT:
-        _release(ContractSlot, _contract_slot_filter(application))
+def _release_holdings(application: Application) -> None:
+    """A closing application gives back what it holds in its present state."""
+    if application.state in HOLDS_PLACE:
+        _release(
+            PlacementCapacity,
+            _place_filter(
+                application.placement_id, application.season_id, application.starts_on.month
+            ),
+        )
+    if application.state in HOLDS_CONTRACT_SLOT:
+        _release(
+            ContractSlot,
+            _contract_slot_filter(application.contract_id, application.exchange_month),
+        )
 
 
 def recount_usage() -> None:
@@ -378,17 +390,16 @@ def submit_application(student: User, application: Application, today: date) -> 
 
 
 def _close(application: Application, action: Action, actor: User, reason: str) -> None:
-    """Reject, withdraw or cancel: record the reason and give back the slot and place."""
-    held_in = application.state
+    """Reject, withdraw or cancel: give back the slot and place, and record the reason."""
     _move(
         application,
         action,
         actor,
         reason,
+        capacity=lambda: _release_holdings(application),
         closed_at=clock.now(),
         closing_reason=(reason or "").strip(),
     )
-    _release_holdings(application, held_in)
     db.session.flush()
 
 
@@ -484,21 +495,21 @@ def nominate_application(officer: User, application: Application, month: int) ->
     if contract is None:
         raise DomainError(f"There is no contract with {application.host_nmo.acronym}.")
     slot = next((s for s in contract.slots if s.month == month), None)
+    refusal = (
+        f"The contract with {application.host_nmo.acronym} has no free slot in "
+        f"{month_name(month)}" + (f" (all {slot.slots} are used)." if slot and slot.slots else ".")
+    )
     _move(
         application,
         Action.NOMINATE,
         officer,
+        capacity=lambda: _take(
+            ContractSlot, _contract_slot_filter(contract.id, month), ContractSlot.slots, refusal
+        ),
         contract_id=contract.id,
         exchange_month=month,
         nominated_at=clock.now(),
         ca_due_on=deadlines.ca_due_on(application.season.month_date(month)),
-    )
-    _take(
-        ContractSlot,
-        _contract_slot_filter(application),
-        ContractSlot.slots,
-        f"The contract with {application.host_nmo.acronym} has no free slot in "
-        f"{month_name(month)}" + (f" (all {slot.slots} are used)." if slot and slot.slots else "."),
     )
     db.session.flush()
 
@@ -533,11 +544,17 @@ def accept_application(
         )
     if not contact_person.strip():
         raise DomainError("Name the contact person for the student.")
+    place = _place_filter(placement.id, application.season_id, starts_on.month)
+    capacity = db.session.scalar(select(PlacementCapacity.capacity).where(place))
+    refusal = f"{placement.title} has no free place in {month_name(starts_on.month)}" + (
+        f" (all {capacity} are taken)." if capacity else "."
+    )
     accepted_at = clock.now()
     _move(
         application,
         Action.ACCEPT,
         officer,
+        capacity=lambda: _take(PlacementCapacity, place, PlacementCapacity.capacity, refusal),
         placement_id=placement.id,
         starts_on=starts_on,
         ends_on=starts_on + timedelta(weeks=placement.weeks),
@@ -548,16 +565,6 @@ def accept_application(
         # The CA was due 8 weeks before the month nominated for (ca_due_on, set then):
         # choosing a later start day does not make a late card on time.
         ca_late=deadlines.came_late(accepted_at, application.ca_due_on),
-    )
-    capacity = db.session.scalar(
-        select(PlacementCapacity.capacity).where(_place_filter(application))
-    )
-    _take(
-        PlacementCapacity,
-        _place_filter(application),
-        PlacementCapacity.capacity,
-        f"{placement.title} has no free place in {month_name(starts_on.month)}"
-        + (f" (all {capacity} are taken)." if capacity else "."),
     )
     db.session.flush()
 
@@ -610,22 +617,21 @@ def substitute_application(officer: User, cancelled: Application, substitute: Ap
     )
     if taken_by:
         raise DomainError(f"{taken_by} has taken over this slot already.")
+    refusal = (
+        f"The slot of {cancelled.code} in {month_name(cancelled.exchange_month)} has been "
+        "given to another nomination since."
+    )
+    slot = _contract_slot_filter(cancelled.contract_id, cancelled.exchange_month)
     _move(
         substitute,
         Action.NOMINATE,
         officer,
         f"Substitute for {cancelled.code}",
+        capacity=lambda: _take(ContractSlot, slot, ContractSlot.slots, refusal),
         substitute_for_id=cancelled.id,
         contract_id=cancelled.contract_id,
         exchange_month=cancelled.exchange_month,
         nominated_at=clock.now(),
         ca_due_on=deadlines.ca_due_on(substitute.season.month_date(cancelled.exchange_month)),
-    )
-    _take(
-        ContractSlot,
-        _contract_slot_filter(substitute),
-        ContractSlot.slots,
-        f"The slot of {cancelled.code} in {month_name(cancelled.exchange_month)} has been "
-        "given to another nomination since.",
     )
     db.session.flush()

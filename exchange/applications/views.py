@@ -13,13 +13,12 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from exchange import clock
-from exchange.applications import services
+from exchange.applications import queries, services
 from exchange.applications.deadlines import late_cards
 from exchange.applications.documents import DOCUMENT_KINDS, document_path
 from exchange.applications.forms import (
@@ -36,19 +35,20 @@ from exchange.applications.forms import (
 )
 from exchange.applications.models import Application, Document, Preference, StateTransition
 from exchange.applications.pdf import card_of_acceptance_pdf, certificate_pdf
-from exchange.applications.permissions import actors_for
+from exchange.applications.permissions import actors_for, page_flags
 from exchange.applications.queues import QUEUES, queue_page
-from exchange.applications.states import HOLDS_PLACE, Action, Actor, State, available_actions
+from exchange.applications.states import HOLDS_PLACE, Action, State
 from exchange.auth.decorators import login_required, role_required
 from exchange.auth.models import Role
-from exchange.auth.permissions import can_choose_substitute, can_place_in
-from exchange.errors import DomainError, InvalidTransition
+from exchange.auth.permissions import can_place_in
 from exchange.extensions import db, limiter
 from exchange.months import month_name
+from exchange.organizations import queries as organization_queries
 from exchange.organizations.models import NMO, Program, Season
-from exchange.organizations.queries import open_seasons
+from exchange.organizations.queries import active_nmos, open_seasons
 from exchange.placements.models import Placement
 from exchange.web.forms import ConfirmForm
+from exchange.web.transaction import attempt
 
 bp = Blueprint("applications", __name__, url_prefix="/applications")
 
@@ -59,24 +59,20 @@ def _upload_rate_limit() -> str:
 
 def _application_or_404(code: str, *options) -> Application:
     """The application, if the viewer may see it; 404 otherwise, so codes reveal nothing."""
-    application = db.session.scalar(
-        select(Application).where(Application.code == code).options(*options)
-    )
+    application = queries.application_by_code(code, *options)
     if application is None or not actors_for(current_user, application):
         abort(404)
     return application
 
 
-def _done(message: str, application: Application) -> Response:
-    db.session.commit()
-    flash(message, "success")
+def _to_page(application: Application) -> Response:
     return redirect(url_for("applications.show", code=application.code))
 
 
-def _refused(error: Exception, application: Application) -> Response:
-    db.session.rollback()
-    flash(str(error), "danger")
-    return redirect(url_for("applications.show", code=application.code))
+def _refused(message: str, application: Application) -> Response:
+    """A form that did not validate: nothing was changed."""
+    flash(message, "danger")
+    return _to_page(application)
 
 
 # The student's application form
@@ -93,13 +89,9 @@ def new():
         return redirect(url_for("main.index"))
     form = NewApplicationForm()
     form.season_id.choices = [SelectChoice(s.id, s.code) for s in seasons]
-    programs = db.session.scalars(select(Program).order_by(Program.code)).all()
+    programs = organization_queries.programs()
     form.program_id.choices = [SelectChoice(p.id, f"{p.code}: {p.name}") for p in programs]
-    hosts = db.session.scalars(
-        select(NMO)
-        .where(NMO.is_active, NMO.id != membership.nmo_id)
-        .order_by(NMO.country_name, NMO.acronym)
-    ).all()
+    hosts = [nmo for nmo in active_nmos() if nmo.id != membership.nmo_id]
     form.host_nmo_id.choices = [SelectChoice(0, "Choose the host NMO…")] + [
         SelectChoice(nmo.id, f"{nmo.country_name}: {nmo.acronym}") for nmo in hosts
     ]
@@ -110,35 +102,24 @@ def new():
         form.program_id.data = program.id if program else programs[0].id
         form.season_id.data = seasons[0].id
     if form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             application = services.create_application(
                 current_user,
                 db.session.get(Program, form.program_id.data),
                 db.session.get(Season, form.season_id.data),
                 db.session.get(NMO, form.host_nmo_id.data),
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash(f"{application.code} is started. Fill it in, then submit it.", "success")
+            outcome.message = f"{application.code} is started. Fill it in, then submit it."
+        if outcome.ok:
             return redirect(url_for("applications.edit", code=application.code))
     return render_template("applications/new.html", form=form)
 
 
 def _placement_choices(application: Application) -> list[SelectChoice]:
-    kind = application.program.placement_kind
-    placements = db.session.scalars(
-        select(Placement)
-        .where(
-            Placement.nmo_id == application.host_nmo_id,
-            Placement.kind == kind,
-            Placement.closed_at.is_(None),
-        )
-        .order_by(Placement.city, Placement.field, Placement.title)
-    )
-    return [SelectChoice(p.id, f"{p.field}: {p.title} ({p.city})") for p in placements]
+    return [
+        SelectChoice(p.id, f"{p.field}: {p.title} ({p.city})")
+        for p in queries.open_placements_of_host(application)
+    ]
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])
@@ -163,7 +144,7 @@ def edit(code: str):
         for index, field in enumerate(form.choice_fields(limit)):
             field.data = ranked[index] if index < len(ranked) else 0
     elif form.validate_on_submit():
-        try:
+        with attempt("Your application is saved.") as outcome:
             services.update_draft(
                 current_user,
                 application,
@@ -173,12 +154,7 @@ def edit(code: str):
                 motivation=form.motivation.data or "",
                 placement_ids=[field.data for field in form.choice_fields(limit)],
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        else:
-            db.session.commit()
-            flash("Your application is saved.", "success")
+        if outcome.ok:
             return redirect(url_for("applications.edit", code=code))
     document_form = DocumentForm(prefix="document")
     conditions = services.exchange_conditions_for(application)
@@ -215,16 +191,11 @@ def upload_document(code: str):
         for errors in form.errors.values():
             flash(" ".join(errors), "danger")
         return redirect(url_for("applications.edit", code=code))
-    try:
+    with attempt() as outcome:
         document = services.attach_document(
             current_user, application, form.kind.data, form.file.data
         )
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash(f"{DOCUMENT_KINDS[document.kind]} attached: {document.original_filename}.", "success")
+        outcome.message = f"{DOCUMENT_KINDS[document.kind]} attached: {document.original_filename}."
     return redirect(url_for("applications.edit", code=code))
 
 
@@ -256,14 +227,8 @@ def remove_document(code: str, document_id: int):
     if application.student_id != current_user.id:
         abort(404)
     document = _document_or_404(application, document_id)
-    try:
+    with attempt("The document is removed."):
         services.remove_document(current_user, application, document)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash("The document is removed.", "success")
     return redirect(url_for("applications.edit", code=code))
 
 
@@ -271,13 +236,12 @@ def remove_document(code: str, document_id: int):
 @role_required(Role.STUDENT)
 def submit(code: str):
     application = _application_or_404(code)
-    try:
+    submitted = f"{application.code} is submitted. Your NMO decides on nominations."
+    with attempt(submitted) as outcome:
         services.submit_application(current_user, application, clock.today())
-    except (DomainError, InvalidTransition) as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+    if not outcome.ok:
         return redirect(url_for("applications.edit", code=code))
-    return _done(f"{application.code} is submitted. Your NMO decides on nominations.", application)
+    return _to_page(application)
 
 
 # The application page and its actions
@@ -292,8 +256,8 @@ def show(code: str):
         selectinload(Application.preferences).selectinload(Preference.placement),
         selectinload(Application.documents),
     )
-    actors = actors_for(current_user, application)
-    actions = available_actions(application.state, actors)
+    flags = page_flags(current_user, application)
+    actions = flags.actions
     forms = {}
     if Action.NOMINATE in actions:
         forms["nominate"] = NominateForm()
@@ -305,20 +269,13 @@ def show(code: str):
     if Action.SUBMIT_EVALUATION in actions:
         forms["evaluate"] = EvaluationForm()
     points_form = None
-    actors = actors_for(current_user, application)
-    if (application.state == State.SUBMITTED and Actor.HOME_NATIONAL_OFFICER in actors) or (
-        application.state == State.NOMINATED and Actor.HOST_NATIONAL_OFFICER in actors
-    ):
+    if flags.can_set_points:
         points_form = PointsForm()
         points_form.points.data = (
             application.points if application.state == State.SUBMITTED else application.host_points
         )
     substitute_form = None
-    if (
-        application.state in (State.CANCELLED, State.WITHDRAWN)
-        and application.contract_id is not None
-        and can_choose_substitute(current_user, application)
-    ):
+    if flags.can_choose_substitute:
         candidates = services.substitute_candidates(application)
         substitute_form = SubstituteForm()
         substitute_form.substitute_id.choices = [
@@ -340,7 +297,7 @@ def show(code: str):
         late=late_cards(application, clock.today()),
         conditions=services.exchange_conditions_for(application),
         history=application.history,
-        has_card_of_acceptance=application.state in HOLDS_PLACE,
+        has_card_of_acceptance=flags.has_card_of_acceptance,
         document_kinds=DOCUMENT_KINDS,
         Action=Action,
     )
@@ -352,17 +309,8 @@ def _month_choices(application: Application) -> list[SelectChoice]:
 
 def _accept_form(application: Application) -> AcceptForm:
     form = AcceptForm()
-    kind = application.program.placement_kind
     ranked = [p.placement for p in application.preferences]
-    others = db.session.scalars(
-        select(Placement)
-        .where(
-            Placement.nmo_id == application.host_nmo_id,
-            Placement.kind == kind,
-            Placement.closed_at.is_(None),
-        )
-        .order_by(Placement.city, Placement.title)
-    ).all()
+    others = queries.open_placements_of_host(application)
     placements = ranked + [p for p in others if p not in ranked]
     placements = [p for p in placements if can_place_in(current_user, p, application.program_id)]
     form.placement_id.choices = [
@@ -385,12 +333,10 @@ def set_points(code: str):
     application = _application_or_404(code)
     form = PointsForm()
     if not form.validate_on_submit():
-        return _refused(DomainError("Give points from 0 to 1000."), application)
-    try:
+        return _refused("Give points from 0 to 1000.", application)
+    with attempt(f"The points of {application.code} are saved."):
         services.set_points(current_user, application, form.points.data)
-    except DomainError as error:
-        return _refused(error, application)
-    return _done(f"The points of {application.code} are saved.", application)
+    return _to_page(application)
 
 
 @bp.route("/<code>/nominate", methods=["POST"])
@@ -400,12 +346,10 @@ def nominate(code: str):
     form = NominateForm()
     form.month.choices = _month_choices(application)
     if not form.validate_on_submit():
-        return _refused(DomainError("Choose a month."), application)
-    try:
+        return _refused("Choose a month.", application)
+    with attempt(f"{application.code} is nominated to {application.host_nmo.acronym}."):
         services.nominate_application(current_user, application, form.month.data)
-    except (DomainError, InvalidTransition) as error:
-        return _refused(error, application)
-    return _done(f"{application.code} is nominated to {application.host_nmo.acronym}.", application)
+    return _to_page(application)
 
 
 @bp.route("/<code>/accept", methods=["POST"])
@@ -417,9 +361,9 @@ def accept(code: str):
         errors = "; ".join(
             f"{form[name].label.text}: {' '.join(e)}" for name, e in form.errors.items()
         )
-        return _refused(DomainError(errors), application)
+        return _refused(errors, application)
     placement = db.session.get(Placement, form.placement_id.data)
-    try:
+    with attempt(f"{application.code} is accepted; the card of acceptance is issued."):
         services.accept_application(
             current_user,
             application,
@@ -428,9 +372,7 @@ def accept(code: str):
             form.contact_person.data,
             form.contact_email.data,
         )
-    except (DomainError, InvalidTransition) as error:
-        return _refused(error, application)
-    return _done(f"{application.code} is accepted; the card of acceptance is issued.", application)
+    return _to_page(application)
 
 
 @bp.route("/<code>/confirm", methods=["POST"])
@@ -439,17 +381,15 @@ def confirm(code: str):
     application = _application_or_404(code)
     form = ConfirmationForm()
     if not form.validate_on_submit():
-        return _refused(DomainError("Give your arrival date, time and transport."), application)
-    try:
+        return _refused("Give your arrival date, time and transport.", application)
+    with attempt("Your card of confirmation is in. Have a good journey!"):
         services.confirm_application(
             current_user,
             application,
             form.arrival_local.data,
             form.transport.data,
         )
-    except (DomainError, InvalidTransition) as error:
-        return _refused(error, application)
-    return _done("Your card of confirmation is in. Have a good journey!", application)
+    return _to_page(application)
 
 
 @bp.route("/<code>/arrived", methods=["POST"])
@@ -458,11 +398,9 @@ def mark_arrived(code: str):
     application = _application_or_404(code)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with attempt(f"{application.student.name} has arrived."):
         services.mark_arrived(current_user, application)
-    except (DomainError, InvalidTransition) as error:
-        return _refused(error, application)
-    return _done(f"{application.student.name} has arrived.", application)
+    return _to_page(application)
 
 
 @bp.route("/<code>/evaluation", methods=["POST"])
@@ -471,8 +409,8 @@ def evaluate(code: str):
     application = _application_or_404(code)
     form = EvaluationForm()
     if not form.validate_on_submit():
-        return _refused(DomainError("Rate each part from 1 to 5."), application)
-    try:
+        return _refused("Rate each part from 1 to 5.", application)
+    with attempt("Thank you: your evaluation form is in."):
         services.submit_evaluation(
             current_user,
             application,
@@ -482,9 +420,7 @@ def evaluate(code: str):
             form.accommodation.data,
             form.comments.data or "",
         )
-    except (DomainError, InvalidTransition) as error:
-        return _refused(error, application)
-    return _done("Thank you: your evaluation form is in.", application)
+    return _to_page(application)
 
 
 @bp.route("/<code>/certify", methods=["POST"])
@@ -493,23 +429,19 @@ def certify(code: str):
     application = _application_or_404(code)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
+    with attempt("The certificate is issued."):
         services.certify_application(current_user, application)
-    except (DomainError, InvalidTransition) as error:
-        return _refused(error, application)
-    return _done("The certificate is issued.", application)
+    return _to_page(application)
 
 
 def _with_reason(code: str, service, message: str) -> Response:
     application = _application_or_404(code)
     form = ReasonForm()
     if not form.validate_on_submit():
-        return _refused(DomainError("Give a reason."), application)
-    try:
+        return _refused("Give a reason.", application)
+    with attempt(message.format(code=application.code)):
         service(current_user, application, form.reason.data)
-    except (DomainError, InvalidTransition) as error:
-        return _refused(error, application)
-    return _done(message.format(code=application.code), application)
+    return _to_page(application)
 
 
 @bp.route("/<code>/reject", methods=["POST"])
@@ -538,13 +470,11 @@ def substitute(code: str):
     candidates = services.substitute_candidates(application)
     form.substitute_id.choices = [SelectChoice(c.id, c.code) for c in candidates]
     if not form.validate_on_submit():
-        return _refused(DomainError("Choose the substitute."), application)
+        return _refused("Choose the substitute.", application)
     chosen = db.session.get(Application, form.substitute_id.data)
-    try:
+    with attempt(f"{chosen.code} takes over the slot of {application.code}."):
         services.substitute_application(current_user, application, chosen)
-    except (DomainError, InvalidTransition) as error:
-        return _refused(error, application)
-    return _done(f"{chosen.code} takes over the slot of {application.code}.", application)
+    return _to_page(application)
 
 
 # The cards

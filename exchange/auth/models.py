@@ -3,6 +3,7 @@
 import enum
 import hashlib
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
 from sqlalchemy import (
@@ -16,7 +17,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.database import TimestampMixin, enum_column
 from exchange.extensions import db
-from exchange.organizations.models import NMO, LocalCommittee, Program
+
+if TYPE_CHECKING:  # for the annotations only: auth imports no other domain package
+    from exchange.organizations.models import NMO, LocalCommittee, Program
 
 
 class Role(enum.StrEnum):
@@ -115,13 +118,15 @@ class Membership(TimestampMixin, db.Model):
     program_id: Mapped[int | None] = mapped_column(ForeignKey("programs.id"))
 
     user: Mapped[User] = relationship(back_populates="memberships")
-    nmo: Mapped[NMO | None] = relationship(
-        primaryjoin="foreign(Membership.nmo_id) == NMO.id", lazy="joined"
+    nmo: Mapped["NMO | None"] = relationship(
+        "NMO", primaryjoin="foreign(Membership.nmo_id) == NMO.id", lazy="joined"
     )
-    lc: Mapped[LocalCommittee | None] = relationship(
-        primaryjoin="foreign(Membership.lc_id) == LocalCommittee.id", lazy="joined"
+    lc: Mapped["LocalCommittee | None"] = relationship(
+        "LocalCommittee",
+        primaryjoin="foreign(Membership.lc_id) == LocalCommittee.id",
+        lazy="joined",
     )
-    program: Mapped[Program | None] = relationship(lazy="joined")
+    program: Mapped["Program | None"] = relationship("Program", lazy="joined")
 
     __table_args__ = (
         # The LC of a membership belongs to the membership's NMO.

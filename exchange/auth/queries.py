@@ -39,3 +39,19 @@ def officers_of(nmo_id: int, program_id: int, role: Role, lc_id: int | None = No
         conditions.append(Membership.lc_id == lc_id)
     statement = select(User).join(Membership).where(*conditions).order_by(User.id)
     return list(db.session.scalars(statement))
+
+
+def officer_roles_of_nmo(nmo_id: int) -> list:
+    """(membership, user) of the NMO's active national and local officers, national first."""
+    return list(
+        db.session.execute(
+            select(Membership, User)
+            .join(User)
+            .where(
+                Membership.nmo_id == nmo_id,
+                Membership.role.in_([Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER]),
+                User.is_active,
+            )
+            .order_by(Membership.role.desc(), User.name)
+        ).all()
+    )

@@ -1,8 +1,8 @@
 """Accounts: registration, login, password resets, and officers created by admins."""
 
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from exchange import clock
@@ -10,7 +10,7 @@ from exchange.auth.models import Membership, Role, User
 from exchange.auth.permissions import can_manage_users
 from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
-from exchange.organizations.models import NMO, LocalCommittee, Program
+from exchange.links import public_url
 from exchange.outbox import queue_email
 
 MIN_PASSWORD_LENGTH = 10
@@ -46,7 +46,7 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def _new_user(email: str, name: str, password: str, year_of_study: int | None = None) -> User:
+def new_user(email: str, name: str, password: str, year_of_study: int | None = None) -> User:
     email = normalize_email(email)
     if find_user_by_email(email) is not None:
         raise DomainError(f"An account with the email {email} exists already. Log in instead.")
@@ -58,19 +58,6 @@ def _new_user(email: str, name: str, password: str, year_of_study: int | None = 
         year_of_study=year_of_study,
     )
     db.session.add(user)
-    return user
-
-
-def register_student(
-    email: str, name: str, password: str, nmo_id: int, lc_id: int, year_of_study: int
-) -> User:
-    """A student signs up as a member of an LC of their NMO."""
-    lc = db.session.get(LocalCommittee, lc_id)
-    if lc is None or lc.nmo_id != nmo_id:
-        raise DomainError("Choose a local committee of the NMO you chose.")
-    user = _new_user(email, name, password, year_of_study)
-    user.memberships.append(Membership(role=Role.STUDENT, nmo_id=nmo_id, lc_id=lc_id))
-    db.session.flush()
     return user
 
 
@@ -143,7 +130,7 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         return
-    link = url_for("auth.reset_password", token=make_reset_token(user), _external=True)
+    link = public_url("auth.reset_password", token=make_reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     queue_email(
         user.email,
@@ -161,61 +148,16 @@ def reset_password(user: User, new_password: str) -> None:
 # Officers and admins
 
 
-def _program_by_code(code: str | None) -> Program | None:
-    if not code:
-        return None
-    program = db.session.scalar(select(Program).where(func.upper(Program.code) == code.upper()))
-    if program is None:
-        raise DomainError(f"There is no program {code}; use SCOPE or SCORE.")
-    return program
-
-
-def _nmo_by_code(code: str | None) -> NMO | None:
-    if not code:
-        return None
-    nmo = db.session.scalar(select(NMO).where(func.upper(NMO.code) == code.upper()))
-    if nmo is None:
-        raise DomainError(f"There is no NMO with the code {code}.")
-    return nmo
-
-
-def build_membership(
-    role: Role,
-    nmo: NMO | None = None,
-    lc: LocalCommittee | None = None,
-    program: Program | None = None,
-) -> Membership:
-    """A membership with the scope its role needs, or a DomainError that names what is missing."""
-    if role == Role.ADMIN:
-        return Membership(role=role)
-    if role in (Role.STUDENT, Role.LOCAL_OFFICER):
-        if lc is None:
-            raise DomainError(f"A {role.label.lower()} belongs to a local committee: choose one.")
-        if nmo is not None and lc.nmo_id != nmo.id:
-            raise DomainError(f"{lc.name} is not a local committee of {nmo.acronym}.")
-        nmo = lc.nmo
-    if nmo is None:
-        raise DomainError(f"A {role.label.lower()} belongs to an NMO: choose one.")
-    if role == Role.STUDENT:
-        return Membership(role=role, nmo_id=nmo.id, lc_id=lc.id)
-    if program is None:
-        raise DomainError(f"A {role.label.lower()} works in one program: choose SCOPE or SCORE.")
-    membership = Membership(role=role, nmo_id=nmo.id, program_id=program.id)
-    if role == Role.LOCAL_OFFICER:
-        membership.lc_id = lc.id
-    return membership
-
-
 def create_user(
     actor: User | None, email: str, name: str, password: str, membership: Membership
 ) -> User:
-    """An admin creates an account with one role (``build_membership`` makes it).
+    """An admin creates an account with one role (``exchange.organizations.memberships`` builds it).
 
     ``actor`` None means the command line, where whoever runs it is trusted.
     """
     if actor is not None and not can_manage_users(actor):
         raise NotAllowed("Only admins create accounts for officers and admins.")
-    user = _new_user(email, name, password)
+    user = new_user(email, name, password)
     user.memberships.append(membership)
     db.session.flush()
     if actor is not None:
@@ -225,9 +167,7 @@ def create_user(
 
 def send_invitation(user: User, actor: User) -> None:
     """Mail a new officer or admin a link to choose their own password."""
-    link = url_for(
-        "auth.reset_password", token=make_reset_token(user, invitation=True), _external=True
-    )
+    link = public_url("auth.reset_password", token=make_reset_token(user, invitation=True))
     queue_email(
         user.email,
         "Your exchange account",
@@ -239,38 +179,6 @@ def send_invitation(user: User, actor: User) -> None:
             days=INVITATION_MAX_AGE // 86400,
         ),
     )
-
-
-def create_user_from_codes(
-    email: str,
-    name: str,
-    password: str,
-    role: str,
-    nmo_code: str | None = None,
-    lc_name: str | None = None,
-    program_code: str | None = None,
-) -> User:
-    """``create_user`` for the command line, where scopes are given by code."""
-    try:
-        role = Role(role)
-    except ValueError:
-        raise DomainError(
-            f"There is no role {role!r}; use one of {', '.join(r.value for r in Role)}."
-        ) from None
-    nmo = _nmo_by_code(nmo_code)
-    lc = None
-    if lc_name:
-        if nmo is None:
-            raise DomainError("Give --nmo with --lc: LC names are unique within an NMO.")
-        lc = db.session.scalar(
-            select(LocalCommittee).where(
-                LocalCommittee.nmo_id == nmo.id, LocalCommittee.name == lc_name
-            )
-        )
-        if lc is None:
-            raise DomainError(f"{nmo.acronym} has no local committee called {lc_name!r}.")
-    membership = build_membership(role, nmo=nmo, lc=lc, program=_program_by_code(program_code))
-    return create_user(None, email, name, password, membership)
 
 
 def add_membership(actor: User, user: User, membership: Membership) -> None:

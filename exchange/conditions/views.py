@@ -2,8 +2,6 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from exchange import clock
@@ -14,11 +12,15 @@ from exchange.auth.permissions import can_manage_nmo, is_admin
 from exchange.conditions import services
 from exchange.conditions.forms import ConditionsForm, currency_choices
 from exchange.conditions.queries import find_conditions
-from exchange.errors import DomainError
-from exchange.extensions import db
-from exchange.organizations.models import NMO, Program, Season
-from exchange.organizations.queries import open_seasons
+from exchange.organizations.models import NMO, Season
+from exchange.organizations.queries import (
+    nmo_by_code,
+    open_seasons,
+    program_by_code,
+    season_by_code,
+)
 from exchange.web.paging import page_of
+from exchange.web.transaction import attempt
 
 bp = Blueprint("conditions", __name__, url_prefix="/conditions")
 
@@ -50,9 +52,9 @@ def index():
 
 
 def _target_or_404(nmo_code: str, program_code: str, season_code: str):
-    nmo = db.session.scalar(select(NMO).where(NMO.code == nmo_code))
-    program = db.session.scalar(select(Program).where(Program.code == program_code.upper()))
-    season = db.session.scalar(select(Season).where(Season.code == season_code.replace("-", "/")))
+    nmo = nmo_by_code(nmo_code)
+    program = program_by_code(program_code)
+    season = season_by_code(season_code.replace("-", "/"))
     if nmo is None or program is None or season is None or program not in nmo.programs:
         abort(404)
     if not can_manage_nmo(current_user, nmo.id, program.id):
@@ -80,28 +82,20 @@ def edit(nmo_code: str, program_code: str, season_code: str):
         else:
             form.fill_from(services.ConditionsData())
     elif form.validate_on_submit():
-        try:
+        # A conflict: someone published these conditions between this page's load and its save.
+        conflict = (
+            "These conditions were saved by someone else a moment ago; reload and "
+            "check them before saving again."
+        )
+        with attempt(conflict=conflict) as outcome:
             _, created = services.save_exchange_conditions(
                 current_user, nmo, program, season, form.to_data()
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(str(error), "danger")
-        except IntegrityError:
-            # Someone published these conditions between this page's load and its save.
-            db.session.rollback()
-            flash(
-                "These conditions were saved by someone else a moment ago; reload and "
-                "check them before saving again.",
-                "danger",
-            )
-        else:
-            db.session.commit()
-            flash(
+            outcome.message = (
                 f"{nmo.acronym}'s {program.code} exchange conditions for {season.code} are "
-                + ("published." if created else "saved."),
-                "success",
+                + ("published." if created else "saved.")
             )
+        if outcome.ok:
             return redirect(url_for("conditions.index"))
     else:
         flash("Nothing is saved yet: correct the fields marked below.", "danger")

@@ -6,14 +6,13 @@ import with any bad row changes nothing; its errors carry the line number a spre
 shows (the header is line 1).
 """
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from exchange import csv_files
 from exchange.auth.permissions import can_manage_contract
 from exchange.contracts.forms import MONTH_KEYS
 from exchange.contracts.models import Contract, ContractKind, ContractSlot
@@ -31,20 +30,18 @@ from exchange.numbers import whole_number
 from exchange.organizations.models import NMO, Program, Season
 
 HEADER = ["season", "program", "sending", "host", "kind", *MONTH_KEYS.values()]
-MAX_BYTES = 1024 * 1024
+MAX_BYTES = csv_files.MAX_BYTES
 KINDS = {kind.value: kind for kind in ContractKind}
 
 
 def export_csv(rows: Iterable) -> str:
     """The rows of ``queries.export_rows`` as CSV text."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(HEADER)
-    for row in rows:
-        kind = ContractKind(row.kind).value
-        months = [getattr(row, f"m{month}") for month in SEASON_MONTHS]
-        writer.writerow([row.season, row.program, row.sending, row.host, kind, *months])
-    return out.getvalue()
+    cells = (
+        [row.season, row.program, row.sending, row.host, ContractKind(row.kind).value]
+        + [getattr(row, f"m{month}") for month in SEASON_MONTHS]
+        for row in rows
+    )
+    return csv_files.write_csv(HEADER, cells)
 
 
 @dataclass(frozen=True)
@@ -73,32 +70,14 @@ class ImportRefused(DomainError):
         )
 
 
-def _text(data: bytes) -> str:
+def _table(data: bytes) -> tuple[list[str], list[csv_files.Row]]:
+    """The header (its cells stripped) and the rows of the file, or ImportRefused."""
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ImportRefused(
-            [
-                RowError(
-                    None,
-                    f"The file is not UTF-8 text (byte {error.start + 1}): save it as "
-                    "“CSV UTF-8” and upload it again.",
-                )
-            ]
-        ) from None
-
-
-def _records(text: str) -> list[tuple[int, list[str]]]:
-    """(line, cells) per record; a spreadsheet numbers records, the header being 1."""
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        return [(line, [cell.strip() for cell in cells]) for line, cells in enumerate(reader, 1)]
-    except csv.Error as error:
-        raise ImportRefused(
-            [RowError(reader.line_num or None, f"The file is not readable as CSV: {error}.")]
-        ) from None
+        table = csv_files.Table(data, exact_width=True)
+        rows = list(table.rows())
+    except csv_files.Unreadable as error:
+        raise ImportRefused([RowError(error.line, error.message)]) from None
+    return [cell.strip() for cell in table.header], rows
 
 
 @dataclass
@@ -118,9 +97,6 @@ class _Lookups:
 
 
 def _parse_row(line: int, cells: list[str], lookups: _Lookups, errors: list[RowError]):
-    if len(cells) != len(HEADER):
-        errors.append(RowError(line, f"Expected {len(HEADER)} columns, found {len(cells)}."))
-        return None
     season_code, program_code, sending_code, host_code, kind_text, *month_cells = cells
     reasons = []
     season = lookups.seasons.get(season_code)
@@ -192,10 +168,8 @@ def _existing(rows: list[_Parsed]) -> dict[tuple, Contract]:
 
 def import_contracts(actor, data: bytes) -> ImportResult:
     """Create or update the file's contracts, or raise ImportRefused and change nothing."""
-    if len(data) > MAX_BYTES:
-        raise ImportRefused([RowError(None, "The file is larger than 1 MB: split it.")])
-    records = _records(_text(data))
-    if not records or [cell.casefold() for cell in records[0][1]] != HEADER:
+    header, rows = _table(data)
+    if [cell.casefold() for cell in header] != HEADER:
         raise ImportRefused(
             [RowError(1, "The first line must be the header: " + ",".join(HEADER) + ".")]
         )
@@ -203,10 +177,12 @@ def import_contracts(actor, data: bytes) -> ImportResult:
     errors: list[RowError] = []
     parsed: list[_Parsed] = []
     first_line_of: dict[tuple, int] = {}
-    for line, cells in records[1:]:
-        if not any(cells):
+    for row in rows:
+        if row.problem:
+            errors.append(RowError(row.line, row.problem))
             continue
-        terms = _parse_row(line, cells, lookups, errors)
+        line = row.line
+        terms = _parse_row(line, [cell.strip() for cell in row.cells], lookups, errors)
         if terms is None:
             continue
         reasons = terms_problems(terms)

@@ -2,7 +2,6 @@
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from exchange.auth.decorators import role_required
@@ -13,7 +12,7 @@ from exchange.contracts.forms import ContractForm, ImportForm
 from exchange.contracts.models import Contract, ContractKind
 from exchange.extensions import db
 from exchange.organizations.models import NMO, Program, Season
-from exchange.organizations.queries import current_season, nmo_choices
+from exchange.organizations.queries import current_season, nmo_choices, seasons_newest_first
 from exchange.web.forms import ConfirmForm
 from exchange.web.transaction import attempt
 
@@ -25,7 +24,7 @@ SHOWN_ERRORS = 200
 
 
 def _seasons() -> list[Season]:
-    return list(db.session.scalars(select(Season).order_by(Season.starts_on.desc())))
+    return seasons_newest_first()
 
 
 def _chosen_season(seasons: list[Season]) -> Season | None:

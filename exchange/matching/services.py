@@ -14,7 +14,7 @@ broken by submission time), so the result is stable and reproducible.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import selectinload
 
 from exchange import clock
@@ -357,3 +357,34 @@ def discard_run(officer: User, run: MatchingRun) -> None:
     _open_run(officer, run)
     run.status, run.decided_at, run.decided_by_id = RunStatus.DISCARDED, clock.now(), officer.id
     db.session.flush()
+
+
+def runs_statement(scopes: list[tuple[NMO, Program]] | None):
+    """The matching runs of these (NMO, program) pairs, newest first; every run for None."""
+    statement = select(MatchingRun).order_by(MatchingRun.created_at.desc())
+    if scopes is not None:
+        statement = statement.where(
+            or_(
+                false(),
+                *[
+                    (MatchingRun.nmo_id == nmo.id) & (MatchingRun.program_id == program.id)
+                    for nmo, program in scopes
+                ],
+            )
+        )
+    return statement.options(
+        selectinload(MatchingRun.nmo),
+        selectinload(MatchingRun.program),
+        selectinload(MatchingRun.season),
+        selectinload(MatchingRun.created_by),
+    )
+
+
+def applications_of_run(application_ids: list[int]) -> list[Application]:
+    return list(
+        db.session.scalars(
+            select(Application)
+            .where(Application.id.in_(application_ids))
+            .options(selectinload(Application.student), selectinload(Application.host_nmo))
+        )
+    )

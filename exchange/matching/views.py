@@ -2,24 +2,21 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from exchange.applications.models import Application
 from exchange.auth.decorators import role_required
 from exchange.auth.models import Role
 from exchange.auth.permissions import can_manage_nmo
-from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.matching import services
 from exchange.matching.forms import RunForm
 from exchange.matching.models import MatchingKind, MatchingRun, Ranking, RunStatus
 from exchange.months import month_name
 from exchange.organizations.models import NMO, Program, Season
-from exchange.organizations.queries import current_season, open_seasons, programs
+from exchange.organizations.queries import active_nmos, current_season, open_seasons, programs
 from exchange.web.forms import ConfirmForm
 from exchange.web.paging import page_of
+from exchange.web.transaction import attempt
 
 bp = Blueprint("matching", __name__, url_prefix="/matching")
 
@@ -29,7 +26,7 @@ OFFICERS = (Role.NATIONAL_OFFICER, Role.ADMIN)
 def _scopes() -> list[tuple[NMO, Program]]:
     """The (NMO, program) pairs whose matching the user runs."""
     if current_user.is_admin:
-        nmos = db.session.scalars(select(NMO).where(NMO.is_active).order_by(NMO.country_name)).all()
+        nmos = active_nmos()
         every_program = programs()  # once, not once per NMO
         return [(nmo, program) for nmo in nmos for program in every_program]
     return [(m.nmo, m.program) for m in current_user.memberships if m.role == Role.NATIONAL_OFFICER]
@@ -55,24 +52,7 @@ def _run_form(scopes: list[tuple[NMO, Program]]) -> RunForm:
 def index():
     scopes = _scopes()
     form = _run_form(scopes)
-    statement = select(MatchingRun).order_by(MatchingRun.created_at.desc())
-    if not current_user.is_admin:
-        statement = statement.where(
-            or_(
-                *[
-                    (MatchingRun.nmo_id == nmo.id) & (MatchingRun.program_id == program.id)
-                    for nmo, program in scopes
-                ]
-            )
-        )
-    page = page_of(
-        statement.options(
-            selectinload(MatchingRun.nmo),
-            selectinload(MatchingRun.program),
-            selectinload(MatchingRun.season),
-            selectinload(MatchingRun.created_by),
-        )
-    )
+    page = page_of(services.runs_statement(None if current_user.is_admin else scopes))
     return render_template("matching/index.html", form=form, page=page)
 
 
@@ -84,7 +64,7 @@ def run():
         flash("Choose what to match, the NMO and program, and the season.", "danger")
         return redirect(url_for("matching.index"))
     nmo_id, program_id = (int(part) for part in form.scope.data.split(":"))
-    try:
+    with attempt() as outcome:
         matching_run = services.run_matching(
             current_user,
             MatchingKind(form.kind.data),
@@ -93,11 +73,8 @@ def run():
             db.session.get(Season, form.season_id.data),
             Ranking(form.ranking.data),
         )
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
+    if not outcome.ok:
         return redirect(url_for("matching.index"))
-    db.session.commit()
     return redirect(url_for("matching.show", run_id=matching_run.id))
 
 
@@ -115,14 +92,7 @@ def _run_or_404(run_id: int) -> MatchingRun:
 def show(run_id: int):
     matching_run = _run_or_404(run_id)
     ids = [row["application_id"] for row in matching_run.proposal]
-    applications = {
-        a.id: a
-        for a in db.session.scalars(
-            select(Application)
-            .where(Application.id.in_(ids))
-            .options(selectinload(Application.student), selectinload(Application.host_nmo))
-        )
-    }
+    applications = {a.id: a for a in services.applications_of_run(ids)}
     choices = {}
     if matching_run.status == RunStatus.PROPOSED:
         choices = {
@@ -160,14 +130,8 @@ def assign(run_id: int):
     matching_run = _run_or_404(run_id)
     application_id = request.form.get("application_id", type=int)
     slot = request.form.get("slot") or None
-    try:
+    with attempt("The proposal is changed; approve it when it is right."):
         services.change_assignment(current_user, matching_run, application_id, slot)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
-        flash("The proposal is changed; approve it when it is right.", "success")
     return _back(matching_run)
 
 
@@ -175,15 +139,10 @@ def assign(run_id: int):
 @role_required(*OFFICERS)
 def approve(run_id: int):
     matching_run = _run_or_404(run_id)
-    try:
-        done = services.approve_run(current_user, matching_run)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-        return _back(matching_run)
-    db.session.commit()
     verb = "nominated" if matching_run.kind == MatchingKind.OUTGOING else "accepted (CAs issued)"
-    flash(f"{done} application{'s' if done != 1 else ''} {verb}.", "success")
+    with attempt() as outcome:
+        done = services.approve_run(current_user, matching_run)
+        outcome.message = f"{done} application{'s' if done != 1 else ''} {verb}."
     return _back(matching_run)
 
 
@@ -191,12 +150,8 @@ def approve(run_id: int):
 @role_required(*OFFICERS)
 def discard(run_id: int):
     matching_run = _run_or_404(run_id)
-    try:
+    with attempt() as outcome:
         services.discard_run(current_user, matching_run)
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error), "danger")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash("The proposal is discarded; nothing changed.", "info")
     return redirect(url_for("matching.index"))

@@ -1,11 +1,12 @@
 """Look-ups of organizations shared by forms and views."""
 
-from sqlalchemy import select
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from exchange import clock
 from exchange.extensions import db
-from exchange.organizations.models import NMO, LocalCommittee, Program, Season
+from exchange.organizations.models import NMO, LocalCommittee, Program, Region, Season
 
 
 def active_nmos() -> list[NMO]:
@@ -57,3 +58,60 @@ def current_season() -> Season | None:
         select(Season).where(Season.starts_on <= today, Season.ends_on >= today)
     )
     return season or db.session.scalar(select(Season).order_by(Season.starts_on.desc()))
+
+
+def seasons_newest_first() -> list[Season]:
+    return list(db.session.scalars(select(Season).order_by(Season.starts_on.desc())))
+
+
+def season_by_code(code: str) -> Season | None:
+    return db.session.scalar(select(Season).where(Season.code == code))
+
+
+def nmo_by_code(code: str) -> NMO | None:
+    return db.session.scalar(select(NMO).where(NMO.code == code))
+
+
+def program_by_code(code: str) -> Program | None:
+    """``SCOPE`` or ``score``: program codes are read in any case."""
+    return db.session.scalar(select(Program).where(Program.code == code.upper()))
+
+
+def regions() -> list[Region]:
+    return list(db.session.scalars(select(Region).order_by(Region.name)))
+
+
+def nmo_search(text: str, region_id: int | None, program_id: int | None) -> Select:
+    """The directory of active NMOs: a search on acronym, name, country and code, and
+    filters by region and program."""
+    statement = (
+        select(NMO)
+        .where(NMO.is_active)
+        .options(selectinload(NMO.programs), selectinload(NMO.region))
+        .order_by(NMO.country_name, NMO.acronym)
+    )
+    if text:
+        statement = statement.where(
+            or_(
+                NMO.acronym.icontains(text, autoescape=True),
+                NMO.name.icontains(text, autoescape=True),
+                NMO.country_name.icontains(text, autoescape=True),
+                NMO.code.icontains(text, autoescape=True),
+            )
+        )
+    if region_id:
+        statement = statement.where(NMO.region_id == region_id)
+    if program_id:
+        statement = statement.where(NMO.programs.any(Program.id == program_id))
+    return statement
+
+
+def lc_counts(nmo_ids: list[int]) -> dict[int, int]:
+    """How many LCs each of these NMOs has."""
+    return dict(
+        db.session.execute(
+            select(LocalCommittee.nmo_id, func.count())
+            .where(LocalCommittee.nmo_id.in_(nmo_ids))
+            .group_by(LocalCommittee.nmo_id)
+        ).all()
+    )

@@ -2,18 +2,17 @@
 rows with their line numbers. Pure Python: what the rows mean is for the services.
 
 One file holds one program's placements: departments (SCOPE) or research projects (SCORE),
-with one season's capacity in twelve month columns, ``apr`` to ``mar``. UTF-8 with or
-without a byte order mark; commas, or semicolons as spreadsheets in many countries write.
+with one season's capacity in twelve month columns, ``apr`` to ``mar``. Encodings,
+delimiters and formula guards are ``exchange.csv_files``'s.
 """
 
-import csv
-import io
 from dataclasses import dataclass, field
 
+from exchange import csv_files
 from exchange.months import MONTHS, SEASON_MONTHS
 from exchange.placements.models import PlacementKind
 
-MAX_BYTES = 1_000_000
+MAX_BYTES = csv_files.MAX_BYTES
 MONTH_COLUMNS = {month: MONTHS[month - 1][:3].lower() for month in SEASON_MONTHS}
 _MONTH_ALIASES = {MONTHS[month - 1].lower(): column for month, column in MONTH_COLUMNS.items()}
 YES = frozenset({"yes", "y", "true", "1", "closed"})
@@ -37,9 +36,6 @@ _TEXT = {
     "prerequisites",
     "expected_output",
 }
-# A spreadsheet runs a cell that starts with one of these as a formula: written with a
-# leading apostrophe, which reading removes again, so that files round-trip unchanged.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def columns(kind: PlacementKind) -> tuple[str, ...]:
@@ -51,25 +47,10 @@ def text_columns(kind: PlacementKind) -> list[str]:
     return [name for name in columns(kind) if name in _TEXT]
 
 
-def _guard(value: str) -> str:
-    return "'" + value if value.startswith(_FORMULA_STARTS) else value
-
-
-def _unguard(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
-        return value[1:]
-    return value
-
-
 def write(kind: PlacementKind, rows: list[dict[str, str]]) -> str:
     """The CSV text of ``rows`` (dicts by column name), header first."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
     names = columns(kind)
-    writer.writerow(names)
-    for row in rows:
-        writer.writerow([_guard(str(row.get(name, ""))) for name in names])
-    return out.getvalue()
+    return csv_files.write_csv(names, ([row.get(name, "") for name in names] for row in rows))
 
 
 @dataclass(frozen=True)
@@ -93,25 +74,10 @@ def read(content: bytes, kind: PlacementKind) -> Parsed:
     """The rows of a CSV file, or the errors that stop it being read at all (wrong size,
     encoding or columns) or that stop single rows (malformed cells)."""
     parsed = Parsed()
-    if len(content) > MAX_BYTES:
-        parsed.errors.append((None, f"The file is larger than {MAX_BYTES // 1_000_000} MB."))
-        return parsed
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        parsed.errors.append(
-            (None, 'The file is not UTF-8 text: save it as "CSV UTF-8" and try again.')
-        )
-        return parsed
-    if not text.strip():
-        parsed.errors.append((None, "The file is empty."))
-        return parsed
-    first_line = text.splitlines()[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     expected = columns(kind)
     try:
-        header = [_column_name(cell) for cell in next(reader)]
+        table = csv_files.Table(content)
+        header = [_column_name(cell) for cell in table.header]
         missing = [name for name in expected if name not in header]
         unknown = [name for name in header if name not in expected]
         doubled = sorted({name for name in header if header.count(name) > 1})
@@ -124,24 +90,13 @@ def read(content: bytes, kind: PlacementKind) -> Parsed:
         if parsed.errors:
             parsed.errors.append((1, f"The columns are: {', '.join(expected)}."))
             return parsed
-        while True:
-            line = reader.line_num + 1
-            try:
-                cells = next(reader)
-            except StopIteration:
-                break
-            if not any(cell.strip() for cell in cells):
-                continue
-            if len(cells) > len(header) and any(c.strip() for c in cells[len(header) :]):
-                parsed.errors.append(
-                    (line, f"The row has {len(cells)} cells; the header has {len(header)}.")
-                )
-                continue
-            cells = cells + [""] * (len(header) - len(cells))
-            values = {name: _unguard(cells[i]) for i, name in enumerate(header)}
-            parsed.rows.append(RawRow(line, values))
-    except csv.Error as error:
-        parsed.errors.append((reader.line_num or 1, f"The file is not valid CSV here: {error}."))
+        for row in table.rows():
+            if row.problem:
+                parsed.errors.append((row.line, row.problem))
+            else:
+                parsed.rows.append(RawRow(row.line, dict(zip(header, row.cells, strict=True))))
+    except csv_files.Unreadable as error:
+        parsed.errors.append((error.line, error.message))
         return parsed
     if not parsed.rows and not parsed.errors:
         parsed.errors.append((None, "The file has no rows under its header."))

@@ -11,7 +11,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from exchange.auth.decorators import role_required
@@ -20,8 +19,14 @@ from exchange.auth.permissions import can_manage_placement, is_admin
 from exchange.extensions import db
 from exchange.months import SEASON_MONTHS
 from exchange.organizations.models import NMO, Program, Season
-from exchange.organizations.queries import active_nmos, current_season, open_seasons
-from exchange.placements import csv_io, services
+from exchange.organizations.queries import (
+    active_nmos,
+    current_season,
+    nmo_by_code,
+    open_seasons,
+    seasons_newest_first,
+)
+from exchange.placements import csv_io, queries, services, transfer
 from exchange.placements.forms import DepartmentForm, ImportForm, ResearchProjectForm
 from exchange.placements.models import Placement, PlacementKind, ProjectType
 from exchange.web.errors import safe_referrer
@@ -37,7 +42,7 @@ STATUSES = {"open": "Open", "closed": "Closed", "all": "Open and closed"}
 
 def _program() -> tuple[Program, list[Program]]:
     """The program asked for (``?program=SCOPE``) among the user's, else their first."""
-    programs = services.officer_programs(current_user)
+    programs = queries.officer_programs(current_user)
     if not programs:
         abort(403)
     wanted = request.args.get("program", "").upper()
@@ -49,7 +54,7 @@ def _chosen_nmo() -> NMO | None:
     if not is_admin(current_user):
         return None
     code = request.args.get("nmo", "").strip()
-    return db.session.scalar(select(NMO).where(NMO.code == code)) if code else None
+    return nmo_by_code(code) if code else None
 
 
 def _season(choices: list[Season]) -> Season | None:
@@ -63,7 +68,7 @@ def _season(choices: list[Season]) -> Season | None:
 
 
 def _all_seasons() -> list[Season]:
-    return list(db.session.scalars(select(Season).order_by(Season.starts_on)))
+    return seasons_newest_first()[::-1]  # oldest first
 
 
 def _admin_needs_nmo(program: Program):
@@ -83,13 +88,13 @@ def _list_args(program: Program, nmo: NMO | None, **more) -> dict:
 def index():
     program, programs = _program()
     nmo = _chosen_nmo()
-    scope = services.scope_for(current_user, program, nmo)
+    scope = queries.scope_for(current_user, program, nmo)
     seasons = _all_seasons()
     season = _season(seasons)
     text = request.args.get("q", "").strip()
     status = request.args.get("status", "open")
     status = status if status in STATUSES else "open"
-    page = page_of(services.placements_statement(scope, text, status))
+    page = page_of(queries.placements_statement(scope, text, status))
     return render_template(
         "placements/index.html",
         program=program,
@@ -104,14 +109,14 @@ def index():
         status=status,
         statuses=STATUSES,
         page=page,
-        capacities=services.capacities_of([p.id for p in page.items], season),
+        capacities=queries.capacities_of([p.id for p in page.items], season),
         months=SEASON_MONTHS,
         list_args=_list_args(program, nmo),
         confirm_form=ConfirmForm(),
     )
 
 
-def _lc_choices(scope: services.Scope, nmo_id: int | None = None) -> list[SelectChoice]:
+def _lc_choices(scope: queries.Scope, nmo_id: int | None = None) -> list[SelectChoice]:
     lcs = [
         lc
         for lc in scope.local_committees()
@@ -145,7 +150,7 @@ def new():
     nmo = _chosen_nmo()
     if is_admin(current_user) and nmo is None:
         return _admin_needs_nmo(program)
-    scope = services.scope_for(current_user, program, nmo)
+    scope = queries.scope_for(current_user, program, nmo)
     seasons = open_seasons()
     season = _season(seasons)
     form = _form_for(scope.kind)
@@ -196,7 +201,7 @@ def _placement_or_404(placement_id: int) -> tuple[Placement, Program]:
     placement = db.session.get(Placement, placement_id)
     if placement is None:
         abort(404)
-    program = services.program_of(placement)
+    program = queries.program_of(placement)
     if not can_manage_placement(current_user, placement, program):
         abort(403)
     return placement, program
@@ -207,10 +212,10 @@ def _placement_or_404(placement_id: int) -> tuple[Placement, Program]:
 def edit(placement_id: int):
     placement, program = _placement_or_404(placement_id)
     nmo = placement.nmo if is_admin(current_user) else None
-    scope = services.scope_for(current_user, program, nmo)
+    scope = queries.scope_for(current_user, program, nmo)
     seasons = open_seasons()
     season = _season(seasons)
-    months = services.capacities_of([placement.id], season).get(placement.id, {})
+    months = queries.capacities_of([placement.id], season).get(placement.id, {})
     form = _form_for(placement.kind)
     form.lc_id.choices = _lc_choices(scope, placement.nmo_id)
     if request.method == "GET":
@@ -280,8 +285,8 @@ def export():
     season = _season(_all_seasons())
     if season is None:
         abort(404)
-    scope = services.scope_for(current_user, program, nmo)
-    text = services.export_placements(scope, season)
+    scope = queries.scope_for(current_user, program, nmo)
+    text = transfer.export_placements(scope, season)
     parts = [
         "placements",
         program.code,
@@ -303,7 +308,7 @@ def import_csv():
     nmo = _chosen_nmo()
     if is_admin(current_user) and nmo is None:
         return _admin_needs_nmo(program)
-    scope = services.scope_for(current_user, program, nmo)
+    scope = queries.scope_for(current_user, program, nmo)
     seasons = open_seasons()
     form = ImportForm()
     form.season_id.choices = [SelectChoice(s.id, s.code) for s in seasons]
@@ -315,7 +320,7 @@ def import_csv():
         season = db.session.get(Season, form.season_id.data)
         content = form.file.data.read(csv_io.MAX_BYTES + 1)
         with attempt(flash_error=False) as outcome:
-            report = services.import_placements(current_user, scope, season, content)
+            report = transfer.import_placements(current_user, scope, season, content)
             outcome.message = (
                 f"The file is imported: {report.created} created, {report.updated} updated, "
                 f"{report.unchanged} unchanged."
@@ -324,7 +329,7 @@ def import_csv():
             return redirect(
                 url_for("placements.index", **_list_args(program, nmo, season=season.code))
             )
-        if isinstance(outcome.error, services.ImportRefused):
+        if isinstance(outcome.error, transfer.ImportRefused):
             report = outcome.error.report
         else:
             flash(str(outcome.error), "danger")

@@ -21,7 +21,7 @@ OFFICERS = frozenset({Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER})
 
 ACCESS = {
     "main.index": ANYONE,
-    "auth.register": ANYONE,
+    "registration.register": ANYONE,
     "auth.login": ANYONE,
     "auth.forgot_password": ANYONE,
     "auth.reset_password": ANYONE,

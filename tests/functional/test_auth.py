@@ -131,6 +131,18 @@ def test_forgotten_password_by_emailed_link(client, federation):
     assert response.headers["Location"] == "/forgot-password"
 
 
+def test_a_forged_host_header_cannot_send_the_reset_link_elsewhere(client, federation):
+    email = federation.student.email
+    response = client.post(
+        "/forgot-password", data={"email": email}, headers={"Host": "evil.example"}
+    )
+    assert response.status_code == 302
+    message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.to_address == email))
+    assert "evil.example" not in message.body
+    # The link is on EXCHANGE_PUBLIC_URL, which the suite sets to the test client's address.
+    assert re.search(r"http://localhost/reset-password/\S+", message.body)
+
+
 def test_forgotten_password_for_unknown_email_says_the_same_and_sends_nothing(client, app):
     response = client.post(
         "/forgot-password", data={"email": "nobody@example.org"}, follow_redirects=True

@@ -1,0 +1,119 @@
+"""Uploaded and downloaded CSV files, whatever their rows mean: the one reader and writer
+that the contracts and placements files share. Pure Python.
+
+Reading takes UTF-8 with or without a byte order mark, and commas, semicolons or tabs as
+spreadsheets in different locales write them; every row keeps the line number a text
+editor shows (the header is line 1). Writing guards cells that a spreadsheet would run as
+formulas, and reading removes the guard again, so that a file round-trips unchanged.
+"""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+
+MAX_BYTES = 1_000_000
+DELIMITERS = (",", ";", "\t")
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class Unreadable(Exception):
+    """The file cannot be read at all: its size, its encoding or its CSV is wrong."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line  # None: the file as a whole
+
+
+def guard(value: str) -> str:
+    """``value`` with a leading apostrophe when a spreadsheet would run it as a formula."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def unguard(value: str) -> str:
+    """``value`` as it was before ``guard``."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """The CSV text of ``header`` and ``rows``, every cell guarded, with CRLF line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([guard(str(cell)) for cell in header])
+    for row in rows:
+        writer.writerow([guard(str(cell)) for cell in row])
+    return out.getvalue()
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row under the header: its cells (as many as the header has, formula guards
+    removed), or the reason it does not fit the header."""
+
+    line: int  # where the row starts in the file; the header is line 1
+    cells: list[str]
+    problem: str | None = None
+
+
+def decode(content: bytes) -> str:
+    """The text of an uploaded file, or ``Unreadable`` when it is too large or not UTF-8."""
+    if len(content) > MAX_BYTES:
+        raise Unreadable(f"The file is larger than {MAX_BYTES // 1_000_000} MB.")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise Unreadable(
+            f"The file is not UTF-8 text (byte {error.start + 1}): save it as "
+            "“CSV UTF-8” and upload it again."
+        ) from None
+
+
+def delimiter_of(first_line: str) -> str:
+    """The delimiter the header line uses most: a comma, a semicolon or a tab (commas on a tie)."""
+    return max(DELIMITERS, key=first_line.count)
+
+
+class Table:
+    """A CSV file read from bytes: its header now, its rows as they are asked for."""
+
+    def __init__(self, content: bytes, *, exact_width: bool = False):
+        """``exact_width``: a row with fewer cells than the header is wrong too, rather
+        than filled up with empty cells."""
+        text = decode(content)
+        if not text.strip():
+            raise Unreadable("The file is empty.")
+        self._exact_width = exact_width
+        self._reader = csv.reader(
+            io.StringIO(text, newline=""), delimiter=delimiter_of(text.splitlines()[0]), strict=True
+        )
+        self.header: list[str] = self._next() or []
+
+    def _next(self) -> list[str] | None:
+        try:
+            return next(self._reader, None)
+        except csv.Error as error:
+            line = self._reader.line_num or 1
+            raise Unreadable(f"The file is not valid CSV here: {error}.", line) from None
+
+    def rows(self) -> Iterator[Row]:
+        """The rows under the header, blank ones left out; ``Unreadable`` where the CSV
+        breaks off."""
+        width = len(self.header)
+        while True:
+            line = self._reader.line_num + 1
+            cells = self._next()
+            if cells is None:
+                return
+            if not any(cell.strip() for cell in cells):
+                continue
+            if self._exact_width and len(cells) != width:
+                yield Row(line, cells, f"Expected {width} columns, found {len(cells)}.")
+            elif len(cells) > width and any(cell.strip() for cell in cells[width:]):
+                yield Row(line, cells, f"The row has {len(cells)} cells; the header has {width}.")
+            else:
+                cells = cells[:width] + [""] * (width - len(cells))
+                yield Row(line, [unguard(cell) for cell in cells])

@@ -1,0 +1,447 @@
+"""The federation part of the demo: NMOs and their LCs, exchange conditions, contracts,
+placements and officers."""
+
+import csv
+from collections import defaultdict
+from datetime import timedelta
+from decimal import Decimal
+
+import pycountry
+from sqlalchemy import insert, select
+
+from exchange.auth.models import Role
+from exchange.conditions.models import ExchangeConditions
+from exchange.contracts.models import Contract, ContractKind, ContractSlot
+from exchange.demo.common import (
+    DemoContract,
+    DemoNmo,
+    DemoPlacement,
+    bulk_insert,
+    first_free_id,
+    nmo_code,
+    season_order,
+    utc_at,
+    weighted_sample,
+)
+from exchange.demo.data import (
+    ACCOMMODATION,
+    ADMIN_EMAIL,
+    BIG_COUNTRIES,
+    CANCELLATION_POLICIES,
+    CITIES,
+    DEMO_NMO_ACRONYM,
+    DOCUMENT_KINDS,
+    EXPECTED_OUTPUTS,
+    EXTRA_COUNTRIES,
+    FIRST_NAMES,
+    HOSPITAL_NAMES,
+    LAST_NAMES,
+    LEO_EMAIL,
+    LOCAL_LANGUAGES,
+    MEALS,
+    METHODS,
+    MONTH_WEIGHTS,
+    NEO_EMAIL,
+    NMOS_CSV,
+    PEAK_MONTHS,
+    PREREQUISITES,
+    PROJECT_TITLE_FORMS,
+    RESEARCH_FIELDS,
+    SHOULDER_MONTHS,
+    SPECIALTIES,
+    TARGET_NMOS,
+)
+from exchange.extensions import db
+from exchange.months import SEASON_MONTHS
+from exchange.organizations.models import NMO, LocalCommittee, Region, nmo_programs
+from exchange.placements.models import Placement, PlacementCapacity, PlacementKind, ProjectType
+
+
+class FederationParts:
+    """The builder's parts up to the officers; ``DemoBuilder.__init__`` sets what they share."""
+
+    def add_nmos(self) -> None:
+        regions = {r.name: r.id for r in db.session.scalars(select(Region))}
+        rows = self._nmo_rows_from_csv()
+        rows += self._generated_nmo_rows(rows, TARGET_NMOS - len(rows))
+        taken: set[str] = set()
+        next_id = first_free_id(NMO)
+        demo = next((r for r in rows if r["acronym"] == DEMO_NMO_ACRONYM), None) or next(
+            r for r in rows if r["region"] == "Europe"
+        )
+        for number, row in enumerate(rows):
+            # Most NMOs take part in both programs; some only in SCOPE. The demo NMO in both.
+            scope_only = row is not demo and self.rng.random() < 0.15
+            self.nmos.append(
+                DemoNmo(
+                    id=next_id + number,
+                    code=nmo_code(row["acronym"], taken),
+                    acronym=row["acronym"],
+                    country_code=row["country_code"],
+                    country_name=row["country"],
+                    region=row["region"],
+                    programs=("SCOPE",) if scope_only else ("SCOPE", "SCORE"),
+                )
+            )
+        self.demo_nmo = self.nmos[rows.index(demo)]
+        self.nmo_by_id = {nmo.id: nmo for nmo in self.nmos}
+        bulk_insert(
+            NMO,
+            [
+                {
+                    "id": nmo.id,
+                    "code": nmo.code,
+                    "acronym": nmo.acronym,
+                    "name": row["full_name"],
+                    "country_code": nmo.country_code,
+                    "country_name": nmo.country_name,
+                    "region_id": regions[nmo.region],
+                    "is_active": True,
+                    "created_at": self.founded_at,
+                }
+                for nmo, row in zip(self.nmos, rows, strict=True)
+            ],
+        )
+        db.session.execute(
+            insert(nmo_programs),
+            [
+                {"nmo_id": nmo.id, "program_id": self.programs[code].id}
+                for nmo in self.nmos
+                for code in nmo.programs
+            ],
+        )
+
+    def _nmo_rows_from_csv(self) -> list[dict]:
+        with NMOS_CSV.open(encoding="utf-8", newline="") as file:
+            rows = [dict(row) for row in csv.DictReader(file)]
+        for row in rows:
+            if not row["full_name"]:
+                row["full_name"] = f"Medical Students' Association of {row['country']}"
+            if not row["acronym"]:
+                row["acronym"] = f"{row['country_code']}MSA"
+        return rows
+
+    def _generated_nmo_rows(self, existing: list[dict], missing: int) -> list[dict]:
+        """NMOs for countries nmos.csv lacks, taken from each region in turn."""
+        present = {row["country_code"] for row in existing}
+        queues = {
+            region: [code for code in codes if code not in present]
+            for region, codes in EXTRA_COUNTRIES.items()
+        }
+        rows: list[dict] = []
+        while len(rows) < missing and any(queues.values()):
+            for region, queue in queues.items():
+                if queue and len(rows) < missing:
+                    country = pycountry.countries.get(alpha_2=queue.pop(0))
+                    name = getattr(country, "common_name", None) or country.name
+                    rows.append(
+                        {
+                            "country_code": country.alpha_2,
+                            "country": name,
+                            "acronym": f"{country.alpha_2}MSA",
+                            "full_name": f"Medical Students' Association of {name}",
+                            "region": region,
+                        }
+                    )
+        return rows
+
+    def add_local_committees(self) -> None:
+        rows = []
+        next_id = first_free_id(LocalCommittee)
+        for nmo in self.nmos:
+            listed = CITIES.get(nmo.country_name) or CITIES.get(nmo.country_code, "")
+            cities = [city for city in listed.split(", ") if city]
+            if nmo.country_code in BIG_COUNTRIES and "(" not in nmo.country_name:
+                count = self.rng.randint(14, 20)
+            else:
+                count = self.rng.randint(5, 10)
+            # Small countries have few medical schools: no more LCs than the cities listed.
+            count = min(count, max(len(cities), 5))
+            for index in range(count):
+                if index < len(cities):
+                    city, name = cities[index], f"LC {cities[index]}"
+                else:
+                    # No more real cities listed: a plain numbered LC of the country.
+                    city, name = nmo.country_name, f"LC {nmo.country_name} {index + 1}"
+                lc_id = next_id + len(rows)
+                nmo.lc_ids.append(lc_id)
+                self.lc_city[lc_id] = city
+                rows.append(
+                    {
+                        "id": lc_id,
+                        "nmo_id": nmo.id,
+                        "name": name,
+                        "city": city,
+                        "university": f"Faculty of Medicine, {city}",
+                        "created_at": self.founded_at,
+                    }
+                )
+        bulk_insert(LocalCommittee, rows)
+
+    def add_exchange_conditions(self) -> None:
+        rng, rows = self.rng, []
+        for nmo in self.nmos:
+            local = LOCAL_LANGUAGES.get(nmo.country_code)
+            for code in nmo.programs:
+                closed = rng.choice(([], [], [], [12], [12, 1], [1, 2], [3], [10, 11]))
+                self.months_not_hosted[(nmo.id, code)] = closed
+                min_year = rng.choice((2, 3, 3, 4))
+                documents = ["cv", "motivation_letter", "proof_of_enrollment"]
+                documents += rng.sample(DOCUMENT_KINDS[2:], rng.randint(1, 4))
+                rows.append(
+                    {
+                        "nmo_id": nmo.id,
+                        "program_id": self.programs[code].id,
+                        "season_id": self.season.id,
+                        "fee_amount": Decimal(rng.choice((0, 0, 50, 100, 150, 200, 300, 400))),
+                        "fee_currency": rng.choice(("EUR", "EUR", "EUR", "USD")),
+                        "min_study_year": min_year,
+                        "max_study_year": rng.randint(max(min_year, 5), 7),
+                        "languages": ["English", local] if local else ["English"],
+                        "required_documents": sorted(set(documents), key=DOCUMENT_KINDS.index),
+                        "accommodation": rng.choice(ACCOMMODATION),
+                        "meals": rng.choice(MEALS),
+                        "months_not_hosted": closed,
+                        "application_lead_weeks": rng.randint(8, 16),
+                        "cancellation_policy": rng.choice(CANCELLATION_POLICIES),
+                        "notes": "",
+                        "updated_at": self.founded_at,
+                    }
+                )
+        bulk_insert(ExchangeConditions, rows)
+
+    def add_contracts(self) -> None:
+        rng = self.rng
+        # Each NMO signs 50 to 80 contracts; about a fifth of them are SCORE where it can.
+        need: dict[str, dict[int, int]] = {"SCOPE": {}, "SCORE": {}}
+        for nmo in self.nmos:
+            total = rng.randint(50, 80)
+            score = round(total * rng.uniform(0.15, 0.3)) if "SCORE" in nmo.programs else 0
+            need["SCOPE"][nmo.id] = total - score
+            if score:
+                need["SCORE"][nmo.id] = score
+        next_id = first_free_id(Contract)
+        for code in ("SCOPE", "SCORE"):
+            self._pair_contracts(code, need[code], next_id + len(self.contracts))
+        signed_at = utc_at(self.season.starts_on - timedelta(days=20))
+        bulk_insert(
+            Contract,
+            [
+                {
+                    "id": contract.id,
+                    "season_id": self.season.id,
+                    "program_id": self.programs[contract.program].id,
+                    "sending_nmo_id": contract.sending_nmo_id,
+                    "host_nmo_id": contract.host_nmo_id,
+                    "kind": kind,
+                    "notes": None,
+                    "created_at": signed_at,
+                }
+                for contract, kind in self.contract_kinds
+            ],
+        )
+        bulk_insert(
+            ContractSlot,
+            [
+                {"contract_id": contract.id, "month": month, "slots": slots}
+                for contract in self.contracts
+                for month, slots in contract.slots.items()
+            ],
+        )
+
+    def _pair_contracts(self, code: str, need: dict[int, int], first_id: int) -> None:
+        """Pair NMOs until each has about as many contracts as it needs; same region first."""
+        rng = self.rng
+        region = {nmo.id: nmo.region for nmo in self.nmos}
+        members = list(need)
+        order = members[:]
+        rng.shuffle(order)
+        partners: dict[int, set[int]] = defaultdict(set)
+        next_id = first_id
+        for a in order:
+            while need[a] > 0:
+                candidates = [b for b in members if b != a and need[b] > 0 and b not in partners[a]]
+                if not candidates:
+                    break
+                weights = [need[b] * (3 if region[b] == region[a] else 1) for b in candidates]
+                b = rng.choices(candidates, weights)[0]
+                partners[a].add(b)
+                partners[b].add(a)
+                if need[a] >= 2 and need[b] >= 2 and rng.random() < 0.7:
+                    # Bilateral: each side sends and hosts the same slots.
+                    slots = self._contract_slots(code, (a, b))
+                    for sender, host in ((a, b), (b, a)):
+                        contract = DemoContract(next_id, code, sender, host, dict(slots))
+                        self._add_contract(contract, ContractKind.BILATERAL)
+                        next_id += 1
+                    need[a] -= 2
+                    need[b] -= 2
+                else:
+                    sender, host = (a, b) if rng.random() < 0.5 else (b, a)
+                    contract = DemoContract(next_id, code, sender, host, {})
+                    contract.slots = self._contract_slots(code, (host,))
+                    self._add_contract(contract, ContractKind.UNILATERAL)
+                    next_id += 1
+                    need[a] -= 1
+                    need[b] -= 1
+
+    def _add_contract(self, contract: DemoContract, kind: ContractKind) -> None:
+        self.contracts.append(contract)
+        self.contract_kinds.append((contract, kind))
+
+    def _contract_slots(self, code: str, hosts: tuple[int, ...]) -> dict[int, int]:
+        """Slots per month, in months every host hosts, mostly July and August."""
+        closed = {m for host in hosts for m in self.months_not_hosted[(host, code)]}
+        open_months = {m: w for m, w in MONTH_WEIGHTS.items() if m not in closed}
+        months = weighted_sample(self.rng, open_months, self.rng.choice((1, 2, 2, 3, 3, 4)))
+        return {m: self.rng.choice((1, 1, 2, 2, 3)) for m in season_order(months)}
+
+    def add_placements(self) -> None:
+        rng, rows, capacities = self.rng, [], []
+        next_id = first_free_id(Placement)
+        for nmo in self.nmos:
+            local = LOCAL_LANGUAGES.get(nmo.country_code)
+            languages = ["English", local] if local and rng.random() < 0.5 else ["English"]
+            for lc_id in nmo.lc_ids:
+                city = self.lc_city[lc_id]
+                hospitals = [h.format(city=city) for h in rng.sample(HOSPITAL_NAMES, 2)]
+                for specialty in rng.sample(SPECIALTIES, rng.randint(4, 7)):
+                    placement = self._placement(
+                        next_id + len(rows), nmo, lc_id, PlacementKind.DEPARTMENT, specialty, 4
+                    )
+                    rows.append(
+                        self._department_row(placement, city, rng.choice(hospitals), languages)
+                    )
+                if "SCORE" in nmo.programs:
+                    for research_field in rng.sample(sorted(RESEARCH_FIELDS), rng.randint(3, 6)):
+                        weeks = rng.choice((4, 4, 4, 8, 8))
+                        placement = self._placement(
+                            next_id + len(rows),
+                            nmo,
+                            lc_id,
+                            PlacementKind.RESEARCH_PROJECT,
+                            research_field,
+                            weeks,
+                        )
+                        rows.append(self._project_row(placement, city))
+        for placement in self.placements:
+            for month, capacity in placement.capacity.items():
+                capacities.append(
+                    {
+                        "placement_id": placement.id,
+                        "season_id": self.season.id,
+                        "month": month,
+                        "capacity": capacity,
+                    }
+                )
+        bulk_insert(Placement, rows)
+        bulk_insert(PlacementCapacity, capacities)
+
+    def _placement(self, placement_id, nmo, lc_id, kind, placement_field, weeks) -> DemoPlacement:
+        code = "SCOPE" if kind == PlacementKind.DEPARTMENT else "SCORE"
+        closed = self.months_not_hosted[(nmo.id, code)]
+        capacity = {}
+        for month in SEASON_MONTHS:
+            if month in closed:
+                capacity[month] = 0
+            elif month in PEAK_MONTHS:
+                capacity[month] = self.rng.choice((1, 2, 2, 3, 3))
+            elif month in SHOULDER_MONTHS:
+                capacity[month] = self.rng.choice((0, 1, 1, 2))
+            else:
+                capacity[month] = self.rng.choice((0, 0, 1, 1, 2))
+        placement = DemoPlacement(
+            placement_id, nmo.id, lc_id, kind, placement_field, weeks, capacity
+        )
+        self.placements.append(placement)
+        self.placements_of[(nmo.id, kind)].append(placement)
+        return placement
+
+    def _placement_row(self, placement: DemoPlacement, city: str) -> dict:
+        # Every row carries every column, so one executemany covers both kinds.
+        return {
+            "id": placement.id,
+            "kind": placement.kind,
+            "nmo_id": placement.nmo_id,
+            "lc_id": placement.lc_id,
+            "field": placement.field,
+            "city": city,
+            "closed_at": None,
+            "weeks": placement.weeks,
+            "created_at": self.founded_at,
+            "hospital": None,
+            "supervisor": None,
+            "project_type": None,
+            "methods": None,
+            "prerequisites": None,
+            "expected_output": None,
+        }
+
+    def _department_row(self, placement, city, hospital, languages) -> dict:
+        return self._placement_row(placement, city) | {
+            "title": f"Department of {placement.field}",
+            "hospital": hospital,
+            "description": f"Ward rounds, outpatient clinics and on-call duties in "
+            f"{placement.field.lower()} at {hospital}.",
+            "languages": languages,
+        }
+
+    def _project_row(self, placement: DemoPlacement, city: str) -> dict:
+        rng = self.rng
+        topic = rng.choice(RESEARCH_FIELDS[placement.field])
+        form = rng.choice(PROJECT_TITLE_FORMS)
+        project_type = rng.choice(list(ProjectType))
+        return self._placement_row(placement, city) | {
+            "title": form.format(topic=topic, Topic=topic[0].upper() + topic[1:]),
+            "description": f"A {placement.weeks}-week project on {topic} in {city}.",
+            "languages": ["English"],
+            "supervisor": f"{rng.choice(('Prof.', 'Dr.'))} {self._person_name()}",
+            "project_type": project_type,
+            "methods": METHODS[project_type],
+            "prerequisites": rng.choice(PREREQUISITES),
+            "expected_output": rng.choice(EXPECTED_OUTPUTS),
+        }
+
+    def _person_name(self) -> str:
+        return f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}"
+
+    def _add_user(self, email: str, role: Role, year_of_study: int | None = None, **scope) -> dict:
+        user = {
+            "id": self.next_user_id,
+            "email": email,
+            "name": self._person_name(),
+            "password_hash": self.password_hash,
+            "year_of_study": year_of_study,
+            "is_active": True,
+            "last_login_at": None,
+            "created_at": self.founded_at,
+        }
+        self.next_user_id += 1
+        self.users.append(user)
+        membership = {"nmo_id": None, "lc_id": None, "program_id": None} | scope
+        self.memberships.append(
+            membership | {"user_id": user["id"], "role": role, "created_at": self.founded_at}
+        )
+        return user
+
+    def add_officers(self) -> None:
+        self.admin = self._add_user(ADMIN_EMAIL, Role.ADMIN)
+        titles = {"SCOPE": ("neo", "leo"), "SCORE": ("nore", "lore")}
+        for nmo in self.nmos:
+            for code in nmo.programs:
+                national, local = titles[code]
+                program_id = self.programs[code].id
+                demo = nmo is self.demo_nmo and code == "SCOPE"
+                email = NEO_EMAIL if demo else f"{national}.{nmo.code.lower()}@demo.exchange"
+                user = self._add_user(
+                    email, Role.NATIONAL_OFFICER, nmo_id=nmo.id, program_id=program_id
+                )
+                self.national_officer[(nmo.id, code)] = user["id"]
+                for number, lc_id in enumerate(nmo.lc_ids, start=1):
+                    email = f"{local}.{nmo.code.lower()}.{number}@demo.exchange"
+                    if demo and number == 1:
+                        email = LEO_EMAIL
+                    user = self._add_user(
+                        email, Role.LOCAL_OFFICER, nmo_id=nmo.id, lc_id=lc_id, program_id=program_id
+                    )
+                    self.local_officer[(lc_id, code)] = user
