@@ -25,12 +25,6 @@ def month_name(month: int) -> str:
     return MONTHS[month - 1]
 
 
-def month_names(months) -> str:
-    """ "July, August": months in the season's order, each once."""
-    chosen = set(months)
-    return ", ".join(month_name(m) for m in SEASON_MONTHS if m in chosen)
-
-
 def format_date(value: date | datetime | None) -> str:
     """ "3 July 2026": no ambiguity between day-first and month-first readers."""
     if value is None:

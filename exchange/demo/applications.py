@@ -55,7 +55,7 @@ from exchange.demo.data import (
     WITHDRAWN_FROM,
 )
 from exchange.extensions import db
-from exchange.placements.models import PlacementKind
+from exchange.organizations.programs import PROGRAM_RULES
 
 
 class ApplicationParts:
@@ -118,7 +118,7 @@ class ApplicationParts:
             contract = rng.choice(self.contract_pool[(program, pool)])
         # A slot of another NMO's contract (the demo pool ran dry) is not the demo student's.
         for_demo = for_demo and contract.sending_nmo_id == self.demo_nmo.id
-        kind = PlacementKind.DEPARTMENT if program == "SCOPE" else PlacementKind.RESEARCH_PROJECT
+        kind = PROGRAM_RULES[program].placement_kind
         placement = None
         if PROGRESS.index(reached) >= PROGRESS.index(State.ACCEPTED):
             placement = self._placement_for(contract.host_nmo_id, kind, month, state in HOLDS_PLACE)
@@ -177,7 +177,7 @@ class ApplicationParts:
         host_id, home_id = contract.host_nmo_id, contract.sending_nmo_id
         home = self.nmo_by_id[home_id]
         home_lc_id = home.lc_ids[0] if for_demo else rng.choice(home.lc_ids)
-        kind = PlacementKind.DEPARTMENT if program == "SCOPE" else PlacementKind.RESEARCH_PROJECT
+        kind = PROGRAM_RULES[program].placement_kind
         host_placements = self.placements_of[(host_id, kind)]
         months = set(
             weighted_sample(rng, MONTH_WEIGHTS, rng.choice((1, 2, 2, 3)))
@@ -328,7 +328,7 @@ class ApplicationParts:
     def _preferences(self, host_placements, placement, program, reached) -> list[int]:
         """Ranked placements of the host; the one the student got is usually ranked high."""
         rng = self.rng
-        most = 4 if program == "SCOPE" else 3
+        most = PROGRAM_RULES[program].max_preferences
         count = rng.randint(0, most) if reached == State.DRAFT else rng.randint(2, most)
         if placement is None:
             ids = [p.id for p in host_placements]

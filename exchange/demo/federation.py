@@ -54,6 +54,7 @@ from exchange.demo.data import (
 from exchange.extensions import db
 from exchange.months import SEASON_MONTHS
 from exchange.organizations.models import NMO, LocalCommittee, Region, nmo_programs
+from exchange.organizations.programs import program_of_kind
 from exchange.placements.models import Placement, PlacementCapacity, PlacementKind, ProjectType
 
 
@@ -338,7 +339,7 @@ class FederationParts:
         bulk_insert(PlacementCapacity, capacities)
 
     def _placement(self, placement_id, nmo, lc_id, kind, placement_field, weeks) -> DemoPlacement:
-        code = "SCOPE" if kind == PlacementKind.DEPARTMENT else "SCORE"
+        code = program_of_kind(kind)
         closed = self.months_not_hosted[(nmo.id, code)]
         capacity = {}
         for month in SEASON_MONTHS:
