@@ -59,7 +59,8 @@ def _move(
     """One step of the cycle, always in this order: ask the state machine whether
     ``actor`` may take ``action``; change the ``capacity`` the step needs (take a contract
     slot or a place, or give them back); move the state and record it; then queue the
-    mail for whom it concerns. A refusal at any point leaves nothing for the commit.
+    mail for whom it concerns. A refusal at any point raises, and the caller's rollback
+    (``attempt`` in a view) undoes whatever the step had written.
 
     The new state and the ``columns`` it needs are written in one UPDATE that also
     requires the state to be the one read: of two requests acting on the same

@@ -181,12 +181,13 @@ def save_exchange_conditions(
         raise DomainError(f"The {season.code} season has ended; its conditions stay as they were.")
     conditions = find_conditions(nmo.id, program.id, season.id)
     data.languages = clean_languages(data.languages)
-    # Kept in a fixed order: documents as DOCUMENT_KINDS lists them, months as a season runs.
-    data.required_documents = [k for k in DOCUMENT_KINDS if k in set(data.required_documents)]
-    data.months_not_hosted = [m for m in SEASON_MONTHS if m in set(data.months_not_hosted)]
+    # Checked as given, so that an unknown document kind or month is refused, not dropped.
     problems = problems_with(data, conditions.fee_currency if conditions else None)
     if problems:
         raise DomainError(" ".join(problems))
+    # Kept in a fixed order: documents as DOCUMENT_KINDS lists them, months as a season runs.
+    data.required_documents = [k for k in DOCUMENT_KINDS if k in set(data.required_documents)]
+    data.months_not_hosted = [m for m in SEASON_MONTHS if m in set(data.months_not_hosted)]
     created = conditions is None
     if created:
         conditions = ExchangeConditions(nmo_id=nmo.id, program_id=program.id, season_id=season.id)

@@ -225,7 +225,7 @@ def update_contract(
         count = applications_on(contract)
         if count:
             problems.append(
-                f"{count} application{'' if count == 1 else 's'} were nominated on this "
+                f"{count} application{' was' if count == 1 else 's were'} nominated on this "
                 "contract: its season, program and NMOs cannot change any more."
             )
     _refuse(problems)

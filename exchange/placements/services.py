@@ -131,7 +131,10 @@ def capacity_problems(
     capacities: dict[int, int], existing: dict[int, tuple] | None = None
 ) -> list[CapacityBelowUsed | str]:
     """Capacities must be whole numbers from 0 and never below the students accepted."""
-    problems: list = []
+    problems: list = [
+        f"There is no month {month}: capacities are given per month, 1 to 12."
+        for month in sorted(set(capacities) - set(SEASON_MONTHS), key=str)
+    ]
     existing = existing or {}
     for month in SEASON_MONTHS:
         value = capacities.get(month, 0)

@@ -303,7 +303,7 @@ def test_a_contract_with_nominations_keeps_its_nmos(client, world, login):
         client,
         f"/contracts/{contract.id}/edit",
         _form(federation.home, austria, {7: 1, 8: 1}, mirror=False),
-        "1 application were nominated on this contract",
+        "1 application was nominated on this contract",
     )
 
 
