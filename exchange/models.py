@@ -10,7 +10,14 @@ from exchange.applications.models import (
 )
 from exchange.auth.models import Membership, Role, User
 from exchange.conditions.models import ExchangeConditions
-from exchange.contracts.models import Contract, ContractKind, ContractSlot
+from exchange.contracts.models import (
+    Contract,
+    ContractEvent,
+    ContractEventKind,
+    ContractKind,
+    ContractSlot,
+    ContractStatus,
+)
 from exchange.matching.models import MatchingKind, MatchingRun, Ranking, RunStatus
 from exchange.organizations.models import NMO, LocalCommittee, Program, Region, Season
 from exchange.outbox import OutboxMessage
@@ -28,8 +35,11 @@ __all__ = [
     "Application",
     "ApplicationCounter",
     "Contract",
+    "ContractEvent",
+    "ContractEventKind",
     "ContractKind",
     "ContractSlot",
+    "ContractStatus",
     "Department",
     "Document",
     "Evaluation",

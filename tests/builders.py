@@ -15,7 +15,7 @@ from exchange.applications.codes import application_code
 from exchange.applications.models import Application
 from exchange.auth.models import Membership, Role, User
 from exchange.conditions.models import ExchangeConditions
-from exchange.contracts.models import Contract, ContractKind, ContractSlot
+from exchange.contracts.models import Contract, ContractKind, ContractSlot, ContractStatus
 from exchange.extensions import db
 from exchange.organizations.models import NMO, LocalCommittee, Program, Region, Season
 from exchange.placements.models import Department, PlacementCapacity
@@ -113,8 +113,10 @@ def contract(
     program_code: str = "SCOPE",
     season_code: str = "2026/27",
     kind: ContractKind = ContractKind.BILATERAL,
+    status: ContractStatus = ContractStatus.CONFIRMED,
 ) -> Contract:
     made = Contract(
+        status=status,
         season=season(season_code),
         program=program(program_code),
         sending_nmo=sending,

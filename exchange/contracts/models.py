@@ -1,18 +1,48 @@
 """Contracts between a sending and a host NMO, and their slots per month."""
 
 import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from exchange import clock
 from exchange.database import TimestampMixin, enum_column
 from exchange.extensions import db
 from exchange.organizations.models import NMO, Program, Season
+
+if TYPE_CHECKING:
+    from exchange.auth.models import User
 
 
 class ContractKind(enum.StrEnum):
     BILATERAL = "bilateral"
     UNILATERAL = "unilateral"
+
+
+class ContractStatus(enum.StrEnum):
+    """A contract is proposed by one NMO and confirmed (or declined) by its partner; only a
+    confirmed contract's slots take nominations."""
+
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+
+    @property
+    def label(self) -> str:
+        return {
+            ContractStatus.PROPOSED: "Proposed",
+            ContractStatus.CONFIRMED: "Confirmed",
+            ContractStatus.DECLINED: "Declined",
+        }[self]
+
+
+class ContractEventKind(enum.StrEnum):
+    PROPOSED = "proposed"
+    CHANGED = "changed"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
 
 
 class Contract(TimestampMixin, db.Model):
@@ -27,18 +57,33 @@ class Contract(TimestampMixin, db.Model):
     host_nmo_id: Mapped[int] = mapped_column(ForeignKey("nmos.id"), index=True)
     kind: Mapped[ContractKind] = mapped_column(enum_column(ContractKind, 12))
     notes: Mapped[str | None] = mapped_column(Text)
+    # Contracts from before agreement existed were agreed on paper: confirmed.
+    status: Mapped[ContractStatus] = mapped_column(
+        enum_column(ContractStatus, 12), default=ContractStatus.PROPOSED, server_default="confirmed"
+    )
+    # The NMO whose officer proposed the contract or last changed its slots: the other
+    # side confirms or declines.
+    proposed_by_nmo_id: Mapped[int | None] = mapped_column(ForeignKey("nmos.id"))
+    decline_reason: Mapped[str | None] = mapped_column(Text)
 
     season: Mapped[Season] = relationship()
     program: Mapped[Program] = relationship()
     sending_nmo: Mapped[NMO] = relationship(foreign_keys=[sending_nmo_id])
     host_nmo: Mapped[NMO] = relationship(foreign_keys=[host_nmo_id])
+    proposed_by_nmo: Mapped[NMO | None] = relationship(foreign_keys=[proposed_by_nmo_id])
     slots: Mapped[list["ContractSlot"]] = relationship(
         back_populates="contract", cascade="all, delete-orphan", order_by="ContractSlot.month"
+    )
+    events: Mapped[list["ContractEvent"]] = relationship(
+        back_populates="contract", cascade="all, delete-orphan", order_by="ContractEvent.id"
     )
 
     __table_args__ = (
         UniqueConstraint("season_id", "program_id", "sending_nmo_id", "host_nmo_id"),
         CheckConstraint("sending_nmo_id <> host_nmo_id", name="two_different_nmos"),
+        CheckConstraint(
+            "status <> 'declined' OR decline_reason IS NOT NULL", name="declined_has_reason"
+        ),
     )
 
     @property
@@ -67,3 +112,25 @@ class ContractSlot(db.Model):
         CheckConstraint("slots >= 0", name="slots_not_negative"),
         CheckConstraint("used >= 0 AND used <= slots", name="used_within_slots"),
     )
+
+
+class ContractEvent(db.Model):
+    """One step in a contract's life: who proposed, changed, confirmed or declined it,
+    when, for which NMO, and why. Never changed."""
+
+    __tablename__ = "contract_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contract_id: Mapped[int] = mapped_column(
+        ForeignKey("contracts.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[ContractEventKind] = mapped_column(enum_column(ContractEventKind, 12))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    nmo_id: Mapped[int | None] = mapped_column(ForeignKey("nmos.id"))  # the side that acted
+    slots: Mapped[dict] = mapped_column(JSON, default=dict)  # {month: slots} after the step
+    reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    contract: Mapped[Contract] = relationship(back_populates="events")
+    actor: Mapped["User | None"] = relationship("User")
+    nmo: Mapped[NMO | None] = relationship()

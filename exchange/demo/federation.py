@@ -11,7 +11,7 @@ from sqlalchemy import insert, select
 
 from exchange.auth.models import Role
 from exchange.conditions.models import ExchangeConditions
-from exchange.contracts.models import Contract, ContractKind, ContractSlot
+from exchange.contracts.models import Contract, ContractKind, ContractSlot, ContractStatus
 from exchange.demo.common import (
     DemoContract,
     DemoNmo,
@@ -236,6 +236,9 @@ class FederationParts:
                     "host_nmo_id": contract.host_nmo_id,
                     "kind": kind,
                     "notes": None,
+                    # Agreed at the General Assembly: both sides confirmed them.
+                    "status": ContractStatus.CONFIRMED,
+                    "proposed_by_nmo_id": contract.sending_nmo_id,
                     "created_at": signed_at,
                 }
                 for contract, kind in self.contract_kinds

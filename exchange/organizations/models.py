@@ -10,6 +10,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange.database import TimestampMixin
@@ -103,6 +104,8 @@ class LocalCommittee(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(120))
     city: Mapped[str] = mapped_column(String(100))
     university: Mapped[str | None] = mapped_column(String(200))
+    # An LC with history is deactivated, never deleted.
+    is_active: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     nmo: Mapped[NMO] = relationship(back_populates="local_committees")
 
@@ -125,6 +128,10 @@ class Season(db.Model):
     code: Mapped[str] = mapped_column(String(7), unique=True)  # "2026/27"
     starts_on: Mapped[date]
     ends_on: Mapped[date]
+    # Whether students may start and submit applications for this season; an admin
+    # opens and closes it. Officers prepare a season (contracts, conditions, capacities)
+    # whether or not it is open.
+    applications_open: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     __table_args__ = (CheckConstraint("ends_on > starts_on", name="ends_after_start"),)
 
