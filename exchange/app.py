@@ -97,6 +97,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from exchange.admin.organizations import bp as admin_organizations_bp
     from exchange.admin.views import bp as admin_bp
     from exchange.api.views import bp as api_bp
     from exchange.applications.views import bp as applications_bp
@@ -114,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(registration_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(admin_organizations_bp)
     app.register_blueprint(organizations_bp)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(applications_bp)

@@ -62,20 +62,75 @@ def create_user_command(email, role, name, nmo_code, lc_name, program_code, pass
     click.echo(f"Created {user.email}: {user.memberships[0].title}.")
 
 
+@exchange_cli.command("init-federation")
+def init_federation_command():
+    """Set up a real federation on an empty database: the regions, the programs, the NMOs
+    of exchange/data/nmos.csv and the current season. No people, LCs or applications.
+    Run again, it adds only what is missing."""
+    from exchange.organizations.federation import init_federation
+
+    with saving():
+        summary = init_federation(None)
+    click.echo(summary)
+
+
+@exchange_cli.command("create-season")
+@click.argument("code")
+@click.option(
+    "--closed",
+    is_flag=True,
+    help="Closed for students' applications until an admin opens it.",
+)
+def create_season_command(code, closed):
+    """Add the season CODE, such as 2027/28: 1 April to 31 March. Officers can prepare its
+    contracts, exchange conditions and capacities at once."""
+    from exchange.months import format_date
+    from exchange.organizations.services import create_season
+
+    with saving():
+        season = create_season(None, code, applications_open=not closed)
+    students = "closed to students' applications" if closed else "open to students' applications"
+    click.echo(
+        f"Created season {season.code}: {format_date(season.starts_on)} to "
+        f"{format_date(season.ends_on)}, {students}."
+    )
+
+
 @exchange_cli.command("seed-demo")
-@click.option("--season", "season_code", default="2026/27", show_default=True)
-@click.option("--applications", default=2000, show_default=True, help="How many applications.")
+@click.option(
+    "--season",
+    "season_code",
+    help="The last season to seed, e.g. 2026/27 (default: the current one, from today's date).",
+)
+@click.option(
+    "--seasons",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 10),
+    help="How many consecutive seasons, ending with --season.",
+)
+@click.option(
+    "--applications",
+    default=2000,
+    show_default=True,
+    type=click.IntRange(min=0),
+    help="How many applications in each season.",
+)
 @click.option("--seed", default=2026, show_default=True, help="Same seed, same federation.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has NMOs already.")
-def seed_demo_command(season_code, applications, seed, if_empty):
-    """Build a realistic demo federation with officers, contracts and applications."""
+def seed_demo_command(season_code, seasons, applications, seed, if_empty):
+    """Build a realistic demo federation with officers, contracts and applications, as it
+    stands on today's date: nothing is dated later, and no exchange is further on than
+    its dates allow."""
     from exchange.demo import DEMO_PASSWORD, database_is_empty, demo_logins, seed_demo
 
     if if_empty and not database_is_empty():
         click.echo("The database has data already; the demo federation is not seeded again.")
     else:
         with saving():
-            summary = seed_demo(season_code=season_code, applications=applications, seed=seed)
+            summary = seed_demo(
+                season_code=season_code, applications=applications, seed=seed, seasons=seasons
+            )
         click.echo(summary)
     click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
     for role, email in demo_logins():

@@ -4,7 +4,7 @@ import subprocess
 import threading
 
 
-def run_process(args, *, env=None, timeout: float = 120) -> subprocess.CompletedProcess:
+def run_process(args, *, env=None, cwd=None, timeout: float = 120) -> subprocess.CompletedProcess:
     """``subprocess.run(args, capture_output=True, text=True)`` with a time limit.
 
     The limit is a thread's ``join`` rather than ``subprocess.run(timeout=...)``:
@@ -13,7 +13,7 @@ def run_process(args, *, env=None, timeout: float = 120) -> subprocess.Completed
     affected.
     """
     process = subprocess.Popen(
-        args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        args, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
     )
     output: dict[str, str] = {}
 
@@ -28,3 +28,17 @@ def run_process(args, *, env=None, timeout: float = 120) -> subprocess.Completed
         collector.join()
         raise AssertionError(f"{' '.join(map(str, args))} ran longer than {timeout} s")
     return subprocess.CompletedProcess(args, process.returncode, output["stdout"], output["stderr"])
+
+
+def exited_within(process: subprocess.Popen, timeout: float) -> bool:
+    """Whether ``process`` ends within ``timeout`` seconds (``Popen.wait(timeout)``
+    without its ``time.sleep``, for the same reason as ``run_process``)."""
+    waiter = threading.Thread(target=process.wait, daemon=True)
+    waiter.start()
+    waiter.join(timeout)
+    return not waiter.is_alive()
+
+
+def pause(seconds: float) -> None:
+    """``time.sleep`` that libfaketime leaves alone: a wait on an event nobody sets."""
+    threading.Event().wait(seconds)

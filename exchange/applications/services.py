@@ -38,6 +38,7 @@ from exchange.conditions.models import ExchangeConditions
 from exchange.conditions.queries import find_conditions
 from exchange.contracts.models import ContractSlot
 from exchange.contracts.queries import find_contract
+from exchange.contracts.services import nomination_refusal
 from exchange.errors import CapacityExceeded, DomainError, NotAllowed
 from exchange.extensions import db
 from exchange.months import format_date, format_month, month_name
@@ -219,10 +220,17 @@ def _next_number(program: Program, season: Season) -> int:
 def create_application(
     student: User, program: Program, season: Season, host_nmo: NMO
 ) -> Application:
-    """A draft application of ``student`` to ``host_nmo``."""
+    """A draft application of ``student`` to ``host_nmo``, in a season that has not ended
+    and is open for applications."""
     membership = student.student_membership
     if membership is None:
         raise NotAllowed("Only students apply for exchanges.")
+    if season.ends_on < clock.today():
+        raise DomainError(f"The season {season.code} has ended: apply for a season to come.")
+    if not season.applications_open:
+        raise DomainError(
+            f"The season {season.code} is not open for applications: choose a season that is."
+        )
     home_nmo = membership.nmo
     if host_nmo.id == home_nmo.id:
         raise DomainError("An exchange goes abroad: choose a host NMO other than your own.")
@@ -495,6 +503,9 @@ def nominate_application(officer: User, application: Application, month: int) ->
     )
     if contract is None:
         raise DomainError(f"There is no contract with {application.host_nmo.acronym}.")
+    unconfirmed = nomination_refusal(contract)
+    if unconfirmed:
+        raise DomainError(unconfirmed)
     slot = next((s for s in contract.slots if s.month == month), None)
     refusal = (
         f"The contract with {application.host_nmo.acronym} has no free slot in "
@@ -618,6 +629,10 @@ def substitute_application(officer: User, cancelled: Application, substitute: Ap
     )
     if taken_by:
         raise DomainError(f"{taken_by} has taken over this slot already.")
+    # A substitute is a new nomination: the contract must be confirmed (as it is now).
+    unconfirmed = nomination_refusal(cancelled.contract)
+    if unconfirmed:
+        raise DomainError(unconfirmed)
     refusal = (
         f"The slot of {cancelled.code} in {month_name(cancelled.exchange_month)} has been "
         "given to another nomination since."

@@ -45,7 +45,7 @@ from exchange.extensions import db, limiter
 from exchange.months import month_name
 from exchange.organizations import queries as organization_queries
 from exchange.organizations.models import NMO, Program, Season
-from exchange.organizations.queries import active_nmos, open_seasons
+from exchange.organizations.queries import active_nmos, seasons_open_for_applications
 from exchange.placements.models import Placement
 from exchange.web.forms import ConfirmForm
 from exchange.web.transaction import attempt
@@ -83,12 +83,15 @@ def _refused(message: str, application: Application) -> Response:
 @limiter.limit(_upload_rate_limit, methods=["POST"])
 def new():
     membership = current_user.student_membership
-    seasons = open_seasons()
+    seasons = seasons_open_for_applications()
     if not seasons:
         flash("No season is open for applications yet.", "warning")
         return redirect(url_for("main.index"))
     form = NewApplicationForm()
     form.season_id.choices = [SelectChoice(s.id, s.code) for s in seasons]
+    # The page offers the seasons open for applications; create_application decides,
+    # and says why it refuses another one.
+    form.season_id.validate_choice = False
     programs = organization_queries.programs()
     form.program_id.choices = [SelectChoice(p.id, f"{p.code}: {p.name}") for p in programs]
     hosts = [nmo for nmo in active_nmos() if nmo.id != membership.nmo_id]
@@ -102,11 +105,14 @@ def new():
         form.program_id.data = program.id if program else programs[0].id
         form.season_id.data = seasons[0].id
     if form.validate_on_submit():
+        season = db.session.get(Season, form.season_id.data)
+        if season is None:
+            abort(400)
         with attempt() as outcome:
             application = services.create_application(
                 current_user,
                 db.session.get(Program, form.program_id.data),
-                db.session.get(Season, form.season_id.data),
+                season,
                 db.session.get(NMO, form.host_nmo_id.data),
             )
             outcome.message = f"{application.code} is started. Fill it in, then submit it."

@@ -31,6 +31,15 @@ def can_view_nmo_people(user, nmo) -> bool:
     )
 
 
+def can_view_partner_officers(user, nmo, partner_nmo_ids) -> bool:
+    """The national officers of a partner NMO: any officer of an NMO that has a contract
+    with ``nmo`` (``partner_nmo_ids``: the NMOs the user's NMOs have contracts with, from
+    ``exchange.contracts.queries.partner_nmo_ids``) sees them, to reach their partners."""
+    return nmo.id in partner_nmo_ids and any(
+        memberships_of(user, role) for role in (Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER)
+    )
+
+
 def can_manage_nmo(user, nmo_id: int, program_id: int) -> bool:
     """Contracts, exchange conditions and nominations of an NMO for one program."""
     return is_admin(user) or any(
@@ -73,3 +82,25 @@ def can_view_contract(user, contract) -> bool:
 def can_manage_placement(user, placement, program) -> bool:
     """A placement's LC's local officers, its NMO's national officers, and admins."""
     return can_manage_lc(user, placement.nmo_id, placement.lc_id, program.id)
+
+
+def partner_nmo_id(contract) -> int | None:
+    """The side a proposed contract waits for: of its two NMOs, the one that did not
+    propose it; None when no side is recorded as the proposer."""
+    if contract.proposed_by_nmo_id == contract.sending_nmo_id:
+        return contract.host_nmo_id
+    if contract.proposed_by_nmo_id == contract.host_nmo_id:
+        return contract.sending_nmo_id
+    return None
+
+
+def can_answer_contract(user, contract) -> bool:
+    """Confirming or declining a proposed contract: the national officers of the partner
+    NMO for the contract's program (of either NMO when no proposer is recorded). Admins do
+    not answer for an NMO: agreeing is the two NMOs' own act."""
+    partner = partner_nmo_id(contract)
+    sides = {partner} if partner is not None else {contract.sending_nmo_id, contract.host_nmo_id}
+    return any(
+        m.nmo_id in sides and m.program_id == contract.program_id
+        for m in memberships_of(user, Role.NATIONAL_OFFICER)
+    )

@@ -1,9 +1,11 @@
 """A season's contracts as CSV: the export, and the import that checks every row first.
 
 One row per contract: season, program, sending and host NMO codes, kind, then the slots of
-each month in season order (apr ... mar). An exported file imports again unchanged. An
-import with any bad row changes nothing; its errors carry the line number a spreadsheet
-shows (the header is line 1).
+each month in season order (apr ... mar), and the export adds the contract's status. An
+exported file imports again unchanged. The import reads files with or without the status
+column and never takes a status from it: the contracts it creates or changes are
+proposed to the partner NMOs, who confirm them. An import with any bad row changes
+nothing; its errors carry the line number a spreadsheet shows (the header is line 1).
 """
 
 from collections.abc import Iterable
@@ -15,10 +17,19 @@ from sqlalchemy.orm import selectinload
 from exchange import csv_files
 from exchange.auth.permissions import can_manage_contract
 from exchange.contracts.forms import MONTH_KEYS
-from exchange.contracts.models import Contract, ContractKind, ContractSlot
+from exchange.contracts.models import (
+    Contract,
+    ContractEventKind,
+    ContractKind,
+    ContractSlot,
+    ContractStatus,
+)
 from exchange.contracts.services import (
     ContractTerms,
     apply_slots,
+    empty_problems,
+    propose,
+    proposing_nmo,
     slot_problems,
     slots_of,
     terms_problems,
@@ -30,6 +41,8 @@ from exchange.numbers import whole_number
 from exchange.organizations.models import NMO, Program, Season
 
 HEADER = ["season", "program", "sending", "host", "kind", *MONTH_KEYS.values()]
+# What the export writes; the status column is read as information only.
+EXPORT_HEADER = [*HEADER, "status"]
 MAX_BYTES = csv_files.MAX_BYTES
 KINDS = {kind.value: kind for kind in ContractKind}
 
@@ -39,9 +52,10 @@ def export_csv(rows: Iterable) -> str:
     cells = (
         [row.season, row.program, row.sending, row.host, ContractKind(row.kind).value]
         + [getattr(row, f"m{month}") for month in SEASON_MONTHS]
+        + [ContractStatus(row.status).value]
         for row in rows
     )
-    return csv_files.write_csv(HEADER, cells)
+    return csv_files.write_csv(EXPORT_HEADER, cells)
 
 
 @dataclass(frozen=True)
@@ -98,6 +112,7 @@ class _Lookups:
 
 def _parse_row(line: int, cells: list[str], lookups: _Lookups, errors: list[RowError]):
     season_code, program_code, sending_code, host_code, kind_text, *month_cells = cells
+    month_cells = month_cells[: len(SEASON_MONTHS)]  # a status column after them is not read
     reasons = []
     season = lookups.seasons.get(season_code)
     if season is None:
@@ -169,9 +184,16 @@ def _existing(rows: list[_Parsed]) -> dict[tuple, Contract]:
 def import_contracts(actor, data: bytes) -> ImportResult:
     """Create or update the file's contracts, or raise ImportRefused and change nothing."""
     header, rows = _table(data)
-    if [cell.casefold() for cell in header] != HEADER:
+    if [cell.casefold() for cell in header] not in (HEADER, EXPORT_HEADER):
         raise ImportRefused(
-            [RowError(1, "The first line must be the header: " + ",".join(HEADER) + ".")]
+            [
+                RowError(
+                    1,
+                    "The first line must be the header: "
+                    + ",".join(HEADER)
+                    + " (a status column after it, as the export writes, is not read).",
+                )
+            ]
         )
     lookups = _Lookups()
     errors: list[RowError] = []
@@ -205,15 +227,17 @@ def import_contracts(actor, data: bytes) -> ImportResult:
         raise ImportRefused([RowError(None, "The file has no contracts after its header.")])
     existing = _existing(parsed)
     for row in parsed:
-        for reason in slot_problems(existing.get(row.terms.key), row.terms.slots):
-            errors.append(RowError(row.line, reason))
+        contract = existing.get(row.terms.key)
+        reasons = slot_problems(contract, row.terms.slots)
+        if not _unchanged(contract, row.terms):
+            reasons += empty_problems(row.terms, contract)
+        errors.extend(RowError(row.line, reason) for reason in reasons)
     if errors:
         raise ImportRefused(errors)
     created = updated = unchanged = 0
     for row in parsed:
         terms = row.terms
         contract = existing.get(terms.key)
-        wanted = {month: n for month, n in terms.slots.items() if n}
         if contract is None:
             contract = Contract(
                 season=terms.season,
@@ -224,12 +248,21 @@ def import_contracts(actor, data: bytes) -> ImportResult:
             )
             db.session.add(contract)
             created += 1
-        elif contract.kind == terms.kind and slots_of(contract) == wanted:
+            event = ContractEventKind.PROPOSED
+        elif _unchanged(contract, terms):
             unchanged += 1
             continue
         else:
             contract.kind = terms.kind
             updated += 1
+            event = ContractEventKind.CHANGED
         apply_slots(contract, terms.slots)
+        proposer = proposing_nmo(actor, terms.sending, terms.host, terms.program.id)
+        propose(contract, actor, proposer, event, "Imported from a CSV file")
     db.session.flush()
     return ImportResult(created=created, updated=updated, unchanged=unchanged)
+
+
+def _unchanged(contract: Contract | None, terms: ContractTerms) -> bool:
+    wanted = {month: n for month, n in terms.slots.items() if n}
+    return contract is not None and contract.kind == terms.kind and slots_of(contract) == wanted

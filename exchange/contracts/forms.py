@@ -1,8 +1,9 @@
-"""Forms of the contracts pages: the contract editor, the CSV upload, and confirmations."""
+"""Forms of the contracts pages: the contract editor, the CSV upload, the partner's answer
+to a proposal, and confirmations."""
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, IntegerField, SelectField, SubmitField
+from wtforms import BooleanField, IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, NumberRange, Optional
 
@@ -75,3 +76,13 @@ class ImportForm(FlaskForm):
         description="UTF-8 (with or without BOM), comma or semicolon separated, at most 1 MB.",
     )
     submit = SubmitField("Check and import")
+
+
+class AnswerForm(FlaskForm):
+    """The partner confirms or declines a proposal. ``seen`` is the last history step the
+    page showed: a contract changed since is not answered blindly."""
+
+    seen = IntegerField(validators=[Optional()])
+    # Checked by the service (given, at most MAX_REASON characters), which says what is wrong.
+    reason = TextAreaField("Reason", validators=[Optional()])
+    submit = SubmitField("Confirm")

@@ -11,9 +11,16 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import and_, case, false, func, literal_column, or_, select, true, union_all
 from sqlalchemy.orm import aliased, selectinload
 
-from exchange.auth.models import Role
+from exchange import clock
+from exchange.auth.models import Membership, Role, User
 from exchange.auth.permissions import is_admin
-from exchange.contracts.models import Contract, ContractKind, ContractSlot
+from exchange.contracts.models import (
+    Contract,
+    ContractEvent,
+    ContractKind,
+    ContractSlot,
+    ContractStatus,
+)
 from exchange.extensions import db
 from exchange.months import SEASON_MONTHS, month_name
 from exchange.organizations.models import NMO, Program, Season
@@ -98,7 +105,11 @@ def contracts_page(user, season: Season, program: Program | None, query: str):
 
 @dataclass(frozen=True)
 class BalanceRow:
-    """One pair of NMOs in one program: what ``nmo`` sends to ``partner`` and hosts from it."""
+    """One pair of NMOs in one program: what ``nmo`` sends to ``partner`` and hosts from it.
+
+    ``sent`` and ``hosted`` (and the bilateral sums that tell an unbalanced pair) count
+    confirmed contracts only; ``proposed_*`` the slots still waiting for a confirmation.
+    Declined contracts count in neither. ``used_*`` count every nomination holding a slot."""
 
     program: Program
     nmo: NMO
@@ -109,6 +120,8 @@ class BalanceRow:
     used_hosted: int
     bilateral_sent: int
     bilateral_hosted: int
+    proposed_sent: int = 0  # slots of contracts that wait for the partner's confirmation
+    proposed_hosted: int = 0
 
     @property
     def difference(self) -> int:
@@ -121,18 +134,43 @@ class BalanceRow:
         return self.bilateral_sent != self.bilateral_hosted
 
 
-_SUMS = ("sent", "hosted", "used_sent", "used_hosted", "bilateral_sent", "bilateral_hosted")
+_SUMS = (
+    "sent",
+    "hosted",
+    "used_sent",
+    "used_hosted",
+    "bilateral_sent",
+    "bilateral_hosted",
+    "proposed_sent",
+    "proposed_hosted",
+)
 _ZERO = literal_column("0")
+
+
+def _slot_sums():
+    """A contract month's slots as the balance counts them: confirmed, of a confirmed
+    bilateral contract, proposed; and its used slots."""
+    slots = func.coalesce(ContractSlot.slots, 0)
+    confirmed = Contract.status == ContractStatus.CONFIRMED
+    return (
+        case((confirmed, slots), else_=0),
+        case((and_(confirmed, Contract.kind == ContractKind.BILATERAL), slots), else_=0),
+        case((Contract.status == ContractStatus.PROPOSED, slots), else_=0),
+        func.coalesce(ContractSlot.used, 0),
+    )
 
 
 def _month_rows(season_id: int, program_ids, where, partner, sends: bool):
     """One direction of a pair: a row per contract month, its slots on the side it counts."""
-    slots = func.coalesce(ContractSlot.slots, 0)
-    used = func.coalesce(ContractSlot.used, 0)
-    bilateral = case((Contract.kind == ContractKind.BILATERAL, slots), else_=0)
-    ours, theirs = (slots, _ZERO) if sends else (_ZERO, slots)
-    used_ours, used_theirs = (used, _ZERO) if sends else (_ZERO, used)
-    bilateral_ours, bilateral_theirs = (bilateral, _ZERO) if sends else (_ZERO, bilateral)
+    slots, bilateral, proposed, used = _slot_sums()
+
+    def sides(value):
+        return (value, _ZERO) if sends else (_ZERO, value)
+
+    ours, theirs = sides(slots)
+    used_ours, used_theirs = sides(used)
+    bilateral_ours, bilateral_theirs = sides(bilateral)
+    proposed_ours, proposed_theirs = sides(proposed)
     statement = (
         select(
             Contract.program_id.label("program_id"),
@@ -143,6 +181,8 @@ def _month_rows(season_id: int, program_ids, where, partner, sends: bool):
             used_theirs.label("used_hosted"),
             bilateral_ours.label("bilateral_sent"),
             bilateral_theirs.label("bilateral_hosted"),
+            proposed_ours.label("proposed_sent"),
+            proposed_theirs.label("proposed_hosted"),
         )
         .select_from(Contract)
         .outerjoin(ContractSlot, ContractSlot.contract_id == Contract.id)
@@ -212,9 +252,7 @@ def federation_balance_page(season: Season, program_ids, page: int) -> Paginatio
     lower_sends = Contract.sending_nmo_id < Contract.host_nmo_id
     lower = case((lower_sends, Contract.sending_nmo_id), else_=Contract.host_nmo_id)
     higher = case((lower_sends, Contract.host_nmo_id), else_=Contract.sending_nmo_id)
-    slots = func.coalesce(ContractSlot.slots, 0)
-    used = func.coalesce(ContractSlot.used, 0)
-    is_bilateral = Contract.kind == ContractKind.BILATERAL
+    slots, bilateral, proposed, used = _slot_sums()
     months = (
         select(
             Contract.program_id.label("program_id"),
@@ -224,8 +262,10 @@ def federation_balance_page(season: Season, program_ids, page: int) -> Paginatio
             case((lower_sends, 0), else_=slots).label("hosted"),
             case((lower_sends, used), else_=0).label("used_sent"),
             case((lower_sends, 0), else_=used).label("used_hosted"),
-            case((and_(lower_sends, is_bilateral), slots), else_=0).label("bilateral_sent"),
-            case((and_(~lower_sends, is_bilateral), slots), else_=0).label("bilateral_hosted"),
+            case((lower_sends, bilateral), else_=0).label("bilateral_sent"),
+            case((lower_sends, 0), else_=bilateral).label("bilateral_hosted"),
+            case((lower_sends, proposed), else_=0).label("proposed_sent"),
+            case((lower_sends, 0), else_=proposed).label("proposed_hosted"),
         )
         .select_from(Contract)
         .outerjoin(ContractSlot, ContractSlot.contract_id == Contract.id)
@@ -262,7 +302,7 @@ def federation_balance_page(season: Season, program_ids, page: int) -> Paginatio
 
 def export_rows(user, season: Season, program: Program | None = None):
     """The season's contracts the user may see, a month per column, summed by the database:
-    (season, program, sending code, host code, kind, slots April ... March)."""
+    (season, program, sending code, host code, kind, slots April ... March, status)."""
     sending, host = aliased(NMO), aliased(NMO)
     month_columns = [
         func.coalesce(func.sum(case((ContractSlot.month == month, ContractSlot.slots))), 0).label(
@@ -278,6 +318,7 @@ def export_rows(user, season: Season, program: Program | None = None):
             host.code.label("host"),
             Contract.kind,
             *month_columns,
+            Contract.status,
         )
         .select_from(Contract)
         .join(Season, Contract.season_id == Season.id)
@@ -286,7 +327,15 @@ def export_rows(user, season: Season, program: Program | None = None):
         .join(host, Contract.host_nmo_id == host.id)
         .outerjoin(ContractSlot, ContractSlot.contract_id == Contract.id)
         .where(Contract.season_id == season.id, visible(user))
-        .group_by(Contract.id, Season.code, Program.code, sending.code, host.code, Contract.kind)
+        .group_by(
+            Contract.id,
+            Season.code,
+            Program.code,
+            sending.code,
+            host.code,
+            Contract.kind,
+            Contract.status,
+        )
         .order_by(Program.code, sending.code, host.code)
     )
     if program is not None:
@@ -296,10 +345,15 @@ def export_rows(user, season: Season, program: Program | None = None):
 
 def compact_slots(contract: Contract) -> str:
     """ "Jul 2 · Aug 1": the months with slots, in season order."""
-    rows = sorted(
-        (row for row in contract.slots if row.slots), key=lambda r: SEASON_MONTHS.index(r.month)
+    return compact_months({row.month: row.slots for row in contract.slots})
+
+
+def compact_months(slots: dict) -> str:
+    """ "Jul 2 · Aug 1" for {7: 2, 8: 1} (or a history row's {"7": 2, "8": 1})."""
+    by_month = {int(month): n for month, n in slots.items() if n}
+    return " · ".join(
+        f"{month_name(month)[:3]} {by_month[month]}" for month in SEASON_MONTHS if month in by_month
     )
-    return " · ".join(f"{month_name(row.month)[:3]} {row.slots}" for row in rows)
 
 
 def find_contract(
@@ -355,4 +409,183 @@ def count_contracts_of(nmo_id: int, program_id: int, season_id: int) -> int:
 def count_contracts_in_season(season_id: int) -> int:
     return db.session.scalar(
         select(func.count()).select_from(Contract).where(Contract.season_id == season_id)
+    )
+
+
+# Agreement: proposals waiting for a side, and a contract's history
+
+
+def _not_ended():
+    return Contract.season_id.in_(select(Season.id).where(Season.ends_on >= clock.today()))
+
+
+def _waiting_for(nmo_id: int, program_id: int):
+    """Proposed contracts of the program in which ``nmo_id`` is the side that did not
+    propose (or no proposer is recorded): it is that NMO's turn to confirm or decline."""
+    return and_(
+        Contract.status == ContractStatus.PROPOSED,
+        Contract.program_id == program_id,
+        or_(
+            and_(
+                Contract.sending_nmo_id == nmo_id,
+                or_(
+                    Contract.proposed_by_nmo_id.is_(None),
+                    Contract.proposed_by_nmo_id == Contract.host_nmo_id,
+                ),
+            ),
+            and_(
+                Contract.host_nmo_id == nmo_id,
+                or_(
+                    Contract.proposed_by_nmo_id.is_(None),
+                    Contract.proposed_by_nmo_id == Contract.sending_nmo_id,
+                ),
+            ),
+        ),
+    )
+
+
+def waiting_for_confirmation(user) -> list[Contract]:
+    """The proposals the user's NMOs are asked to confirm, in seasons not ended, oldest
+    season first. Admins answer for no NMO: none."""
+    scopes = _scopes(user)
+    if not scopes:
+        return []
+    sending, host = aliased(NMO), aliased(NMO)
+    statement = (
+        select(Contract)
+        .join(Season, Contract.season_id == Season.id)
+        .join(sending, Contract.sending_nmo_id == sending.id)
+        .join(host, Contract.host_nmo_id == host.id)
+        .where(_not_ended(), or_(*(_waiting_for(nmo, program) for nmo, program in scopes)))
+        .options(
+            selectinload(Contract.slots),
+            selectinload(Contract.program),
+            selectinload(Contract.season),
+            selectinload(Contract.sending_nmo),
+            selectinload(Contract.host_nmo),
+            selectinload(Contract.events).selectinload(ContractEvent.actor),
+            selectinload(Contract.events).selectinload(ContractEvent.nmo),
+        )
+        .order_by(Season.starts_on, sending.acronym, host.acronym, Contract.id)
+    )
+    return list(db.session.scalars(statement))
+
+
+def count_waiting_for(nmo_id: int, program_id: int) -> int:
+    """How many proposals the NMO's national officers for the program are asked to answer."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Contract)
+        .where(_not_ended(), _waiting_for(nmo_id, program_id))
+    )
+
+
+def history_of(contract: Contract) -> list[ContractEvent]:
+    """The contract's steps, oldest first, with who took them and for which NMO."""
+    return list(
+        db.session.scalars(
+            select(ContractEvent)
+            .where(ContractEvent.contract_id == contract.id)
+            .options(selectinload(ContractEvent.actor), selectinload(ContractEvent.nmo))
+            .order_by(ContractEvent.id)
+        )
+    )
+
+
+# Partner contacts
+
+
+def _current_and_next_season_ids() -> list[int]:
+    """The season that contains today (or the latest, as current_season) and the next."""
+    today = clock.today()
+    seasons = list(
+        db.session.scalars(
+            select(Season).where(Season.ends_on >= today).order_by(Season.starts_on).limit(2)
+        )
+    )
+    if not seasons:
+        latest = db.session.scalar(select(Season).order_by(Season.starts_on.desc()))
+        seasons = [latest] if latest else []
+    return [season.id for season in seasons]
+
+
+def officer_nmo_ids(user) -> set[int]:
+    """The NMOs the user is a national or local officer of."""
+    return {
+        m.nmo_id
+        for m in user.memberships
+        if m.role in (Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER) and m.nmo_id is not None
+    }
+
+
+def partner_nmo_ids(user) -> frozenset[int]:
+    """The NMOs that the user's NMOs have a contract with, in any program and status, in
+    the current or the next season: their national officers are the user's contacts."""
+    own = officer_nmo_ids(user)
+    season_ids = _current_and_next_season_ids()
+    if not own or not season_ids:
+        return frozenset()
+    in_seasons = Contract.season_id.in_(season_ids)
+    hosts = select(Contract.host_nmo_id).where(in_seasons, Contract.sending_nmo_id.in_(own))
+    senders = select(Contract.sending_nmo_id).where(in_seasons, Contract.host_nmo_id.in_(own))
+    return frozenset(db.session.scalars(union_all(hosts, senders))) - own
+
+
+@dataclass(frozen=True)
+class PartnerContacts:
+    """A partner NMO and its national officers: (membership, user), by program and name."""
+
+    nmo: NMO
+    officers: list
+
+
+def partner_contacts(user) -> list[PartnerContacts]:
+    """The national officers of every partner NMO of the user's NMOs, by country; in two
+    queries. A partner without national officers is listed with none."""
+    ids = partner_nmo_ids(user)
+    if not ids:
+        return []
+    nmos = db.session.scalars(
+        select(NMO).where(NMO.id.in_(ids)).order_by(NMO.country_name, NMO.acronym)
+    )
+    rows = db.session.execute(
+        select(Membership, User)
+        .join(User, Membership.user_id == User.id)
+        .where(
+            Membership.nmo_id.in_(ids),
+            Membership.role == Role.NATIONAL_OFFICER,
+            User.is_active,
+        )
+        .order_by(Membership.program_id, User.name)
+    ).all()
+    by_nmo: dict[int, list] = {}
+    for membership, officer in rows:
+        by_nmo.setdefault(membership.nmo_id, []).append((membership, officer))
+    return [PartnerContacts(nmo, by_nmo.get(nmo.id, [])) for nmo in nmos]
+
+
+# Roll-over
+
+
+def contracts_of_nmo(nmo_id: int, program_id: int, season_id: int) -> list[Contract]:
+    """The NMO's contracts of one program and season, sending or hosting, with their slots
+    and NMOs (and the NMOs' programs), by partner."""
+    sending, host = aliased(NMO), aliased(NMO)
+    return list(
+        db.session.scalars(
+            select(Contract)
+            .join(sending, Contract.sending_nmo_id == sending.id)
+            .join(host, Contract.host_nmo_id == host.id)
+            .where(
+                Contract.season_id == season_id,
+                Contract.program_id == program_id,
+                or_(Contract.sending_nmo_id == nmo_id, Contract.host_nmo_id == nmo_id),
+            )
+            .options(
+                selectinload(Contract.slots),
+                selectinload(Contract.sending_nmo).selectinload(NMO.programs),
+                selectinload(Contract.host_nmo).selectinload(NMO.programs),
+            )
+            .order_by(sending.acronym, host.acronym, Contract.id)
+        )
     )

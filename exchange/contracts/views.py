@@ -1,18 +1,30 @@
-"""Contracts between NMOs: the list with each pair's balance, the editor, CSV in and out."""
+"""Contracts between NMOs: the list with each pair's balance and the proposals waiting for
+the officer's NMO, the editor with the contract's history, confirming and declining, CSV
+in and out, and the roll-over of last season into a new one."""
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from exchange import clock
 from exchange.auth.decorators import role_required
 from exchange.auth.models import Role
-from exchange.auth.permissions import can_view_contract, is_admin
-from exchange.contracts import csv_io, queries, services
-from exchange.contracts.forms import ContractForm, ImportForm
-from exchange.contracts.models import Contract, ContractKind
+from exchange.auth.permissions import can_answer_contract, can_view_contract, is_admin
+from exchange.conditions.services import previous_season
+from exchange.contracts import csv_io, queries, rollover, services
+from exchange.contracts.forms import AnswerForm, ContractForm, ImportForm
+from exchange.contracts.models import Contract, ContractKind, ContractStatus
 from exchange.extensions import db
 from exchange.organizations.models import NMO, Program, Season
-from exchange.organizations.queries import current_season, nmo_choices, seasons_newest_first
+from exchange.organizations.queries import (
+    active_nmos,
+    current_season,
+    nmo_by_code,
+    nmo_choices,
+    program_by_code,
+    season_by_code,
+    seasons_newest_first,
+)
 from exchange.web.forms import ConfirmForm
 from exchange.web.transaction import attempt
 
@@ -54,8 +66,18 @@ def index():
     programs = queries.visible_programs(current_user)
     program = _chosen_program(programs)
     query = request.args.get("q", "").strip()
+    agreement = {
+        "waiting": queries.waiting_for_confirmation(current_user),
+        "contacts": [] if is_admin(current_user) else queries.partner_contacts(current_user),
+        "answer_form": AnswerForm(),
+        "partner_of": services.partner_acronym,
+        "compact_slots": queries.compact_slots,
+        "Status": ContractStatus,
+    }
     if season is None:
-        return render_template("contracts/index.html", season=None, seasons=[], page=None)
+        return render_template(
+            "contracts/index.html", season=None, seasons=[], page=None, **agreement
+        )
     page = queries.contracts_page(current_user, season, program, query)
     balance = _balance(season, programs, program)
     return render_template(
@@ -66,7 +88,7 @@ def index():
         program=program,
         query=query,
         page=page,
-        compact_slots=queries.compact_slots,
+        **agreement,
         **balance,
     )
 
@@ -170,7 +192,13 @@ def _saved_message(contract: Contract, verb: str, mirrored: bool) -> str:
     )
     if mirrored:
         message += f", with its mirror {contract.host_nmo.acronym} → {contract.sending_nmo.acronym}"
-    return message + "."
+    message += "."
+    note = services.waiting_note(contract)
+    if note and mirrored:
+        note = note.replace("It is proposed", "Both are proposed", 1).replace(
+            "Its slots take", "Their slots take", 1
+        )
+    return f"{message} {note}" if note else message
 
 
 def _mirror_in_step(contract: Contract) -> bool:
@@ -216,6 +244,56 @@ def edit(contract_id: int):
         used=used,
         confirm_form=ConfirmForm(),
         applications=services.applications_on(contract),
+        history=queries.history_of(contract),
+        compact=queries.compact_months,
+        answer_form=AnswerForm(),
+        can_answer=contract.status == ContractStatus.PROPOSED
+        and can_answer_contract(current_user, contract),
+        partner=services.partner_acronym(contract),
+        Status=ContractStatus,
+    )
+
+
+# The partner's answer
+
+
+def _answer(contract_id: int, answer, message: str) -> Response:
+    """Confirm or decline (``answer``), then back to where the officer came from."""
+    contract = db.session.get(Contract, contract_id)
+    if contract is None or not (
+        can_view_contract(current_user, contract) or can_answer_contract(current_user, contract)
+    ):
+        abort(404)
+    form = AnswerForm()
+    if not form.validate_on_submit():
+        abort(400)
+    description = services.describe(contract)
+    with attempt(message.format(contract=description), conflict=CONFLICT):
+        answer(contract, form)
+    if request.form.get("back") == "edit":
+        return redirect(url_for("contracts.edit", contract_id=contract_id))
+    return redirect(url_for("contracts.index", season=contract.season.code) + "#waiting")
+
+
+@bp.route("/<int:contract_id>/confirm", methods=["POST"])
+@role_required(Role.NATIONAL_OFFICER)
+def confirm(contract_id: int):
+    return _answer(
+        contract_id,
+        lambda contract, form: services.confirm_contract(current_user, contract, form.seen.data),
+        "The {contract} is confirmed: its slots take nominations.",
+    )
+
+
+@bp.route("/<int:contract_id>/decline", methods=["POST"])
+@role_required(Role.NATIONAL_OFFICER)
+def decline(contract_id: int):
+    return _answer(
+        contract_id,
+        lambda contract, form: services.decline_contract(
+            current_user, contract, form.reason.data, form.seen.data
+        ),
+        "The {contract} is declined; its proposer reads your reason.",
     )
 
 
@@ -272,6 +350,11 @@ def import_csv():
                 f"Imported: {result.created} created, {result.updated} updated, "
                 f"{result.unchanged} unchanged."
             )
+            if result.created or result.updated:
+                outcome.message += (
+                    " The created and changed contracts are proposed to the partner NMOs: "
+                    "their slots take nominations once the partners confirm them."
+                )
         if outcome.ok:
             return redirect(url_for("contracts.index"))
         if isinstance(outcome.error, csv_io.ImportRefused):
@@ -282,4 +365,87 @@ def import_csv():
         errors=errors[:SHOWN_ERRORS] if errors else errors,
         more_errors=max(0, len(errors) - SHOWN_ERRORS) if errors else 0,
         header=csv_io.HEADER,
+    )
+
+
+# Roll-over
+
+
+ROLLOVER_CONFLICT = (
+    "Someone prepared the same season at the same moment. Look at the preview again: "
+    "what exists now is skipped."
+)
+
+
+def _rollover_target() -> dict:
+    """The NMO, program and seasons the roll-over page is about, from the query string
+    (or the form): the officer's own NMO and program by default, into the season after
+    the current one, from the season before it."""
+    values = request.values
+    admin = is_admin(current_user)
+    pairs = [
+        (m.nmo, m.program)
+        for m in current_user.memberships
+        if m.role == Role.NATIONAL_OFFICER and m.program in m.nmo.programs
+    ]
+    if admin:
+        nmo = nmo_by_code(values.get("nmo", ""))
+        programs = nmo.programs if nmo is not None else []
+    else:
+        nmos = list(dict.fromkeys(nmo for nmo, _ in pairs))
+        nmo = next((n for n in nmos if n.code == values.get("nmo")), nmos[0] if nmos else None)
+        programs = [program for owner, program in pairs if owner == nmo]
+    chosen = program_by_code(values.get("program", "")) if values.get("program") else None
+    program = chosen if chosen in programs else (programs[0] if programs else None)
+    current = current_season()
+    seasons = seasons_newest_first()
+    later = [s for s in seasons if current is None or s.starts_on > current.starts_on]
+    to_season = season_by_code(values.get("to", "")) if values.get("to") else None
+    if to_season is None and later:
+        to_season = later[-1]  # the next season
+    from_season = previous_season(to_season) if to_season is not None else None
+    return {
+        "admin": admin,
+        "nmos": active_nmos() if admin else list(dict.fromkeys(nmo for nmo, _ in pairs)),
+        "pairs": pairs,
+        "nmo": nmo,
+        "programs": programs,
+        "program": program,
+        "seasons": [
+            s for s in seasons if s.ends_on >= clock.today() and previous_season(s) is not None
+        ],
+        "to_season": to_season,
+        "from_season": from_season,
+        "current": current,
+    }
+
+
+@bp.route("/rollover", methods=["GET", "POST"])
+@role_required(*OFFICERS_AND_ADMINS)
+def roll_over():
+    target = _rollover_target()
+    form = ConfirmForm()
+    plan = None
+    ready = all(target[k] is not None for k in ("nmo", "program", "to_season", "from_season"))
+    if ready:
+        arguments = [target[k] for k in ("nmo", "program", "from_season", "to_season")]
+        if request.method == "POST" and form.validate_on_submit():
+            with attempt(conflict=ROLLOVER_CONFLICT) as outcome:
+                plan = rollover.roll_over(current_user, *arguments, preview=False)
+                outcome.message = plan.summary()
+            if outcome.ok:
+                season, program = target["to_season"], target["program"]
+                return redirect(
+                    url_for("contracts.index", season=season.code, program=program.code)
+                )
+        with attempt() as outcome:  # the preview writes nothing; a refusal is flashed
+            plan = rollover.roll_over(current_user, *arguments, preview=True)
+        if not outcome.ok:
+            plan = None
+    return render_template(
+        "contracts/rollover.html",
+        form=form,
+        plan=plan,
+        compact=queries.compact_months,
+        **target,
     )

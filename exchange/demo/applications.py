@@ -14,7 +14,6 @@ from exchange.applications.models import (
     Preference,
     StateTransition,
 )
-from exchange.applications.services import recount_usage
 from exchange.applications.states import (
     HOLDS_CONTRACT_SLOT,
     HOLDS_PLACE,
@@ -23,7 +22,18 @@ from exchange.applications.states import (
     State,
     next_state,
 )
-from exchange.auth.models import Membership, Role, User
+from exchange.auth.models import Role
+from exchange.contracts.models import ContractSlot
+from exchange.demo.calendar import (
+    GAP,
+    Phase,
+    Step,
+    fit,
+    opens_at,
+    phase_of,
+    starts_on_for,
+    utc_at,
+)
 from exchange.demo.common import (
     DemoContract,
     DemoNmo,
@@ -31,54 +41,69 @@ from exchange.demo.common import (
     PlannedApplication,
     bulk_insert,
     first_free_id,
-    quotas_of,
     season_order,
-    utc_at,
     weighted_sample,
 )
 from exchange.demo.data import (
     CANCEL_REASONS,
     CANCELLED_FROM,
-    DEMO_STUDENT_STATES,
+    DEMO_STUDENT_CURRENT,
+    DEMO_STUDENT_PREVIOUS,
     EVALUATION_COMMENTS,
+    EXCHANGE_WEEKS,
     FORWARD,
+    FURTHEST_BEFORE_CLOSING,
     LOCAL_LANGUAGES,
     MONTH_WEIGHTS,
     MOTIVATIONS,
+    PHASE_STATE_WEIGHTS,
     PROGRESS,
     REJECT_REASONS_HOME,
     REJECT_REASONS_HOST,
-    STATE_WEIGHTS,
+    START_OFFSETS,
     STUDENT_EMAIL,
     TRANSPORTS,
     WITHDRAW_REASONS,
     WITHDRAWN_FROM,
 )
 from exchange.extensions import db
+from exchange.months import SEASON_MONTHS
 from exchange.organizations.programs import PROGRAM_RULES
+from exchange.placements.models import PlacementCapacity
 
 
 class ApplicationParts:
     """The builder's parts from the applications on; ``DemoBuilder.__init__`` sets what
     they share."""
 
+    def add_demo_student(self) -> None:
+        demo_lc = self.demo_nmo.lc_ids[0]
+        self.demo_student = self._add_user(
+            STUDENT_EMAIL, Role.STUDENT, 4, nmo_id=self.demo_nmo.id, lc_id=demo_lc
+        )
+        self.first_year_of_study[self.demo_student["id"]] = (4, len(self.seasons) - 1)
+
     def plan_applications(self, total: int) -> None:
-        """Plan every application: state, contract slot, placement, dates and history."""
+        """Plan every application of the season: its month, then the state the calendar
+        allows for it, then its contract slot, placement, dates and history."""
         rng = self.rng
         self._prepare_pools()
-        states = [state for state, n in quotas_of(total, STATE_WEIGHTS).items() for _ in range(n)]
-        rng.shuffle(states)
-        # The first application of each of these states goes to the demo student.
-        demo_states = list(DEMO_STUDENT_STATES)
-        for state in states:
-            for_demo = state in demo_states
-            if for_demo:
-                demo_states.remove(state)
-            program = "SCOPE" if for_demo or rng.random() < 0.85 else "SCORE"
-            self.planned.append(self._plan(state, program, for_demo))
+        if self.season_index == len(self.seasons) - 1:
+            wanted = DEMO_STUDENT_CURRENT
+        elif self.season_index == len(self.seasons) - 2:
+            wanted = DEMO_STUDENT_PREVIOUS
+        else:
+            wanted = {}
+        for program, states in list(wanted.items())[:total]:
+            self.planned.append(self._plan(program, "demo_sent", True, states))
+        for _ in range(total - len(self.planned)):
+            program = "SCOPE" if rng.random() < 0.85 else "SCORE"
+            pool = "demo" if rng.random() < 0.06 else "all"
+            self.planned.append(self._plan(program, pool, False))
 
     def _prepare_pools(self) -> None:
-        """Slot units (one per student place) per program, and who may draw from them."""
+        """Slot units (one per student place) per program and month, and who may draw
+        from them; the places left per placement and month."""
         rng = self.rng
         self.slots_left = {
             (c.id, month): slots for c in self.contracts for month, slots in c.slots.items()
@@ -95,75 +120,175 @@ class ApplicationParts:
             "demo_sent": lambda c: c.sending_nmo_id == demo_id,
         }
         self.contract_pool: dict[tuple[str, str], list[DemoContract]] = {}
-        self.unit_pool: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        self.contracts_in_month: dict[tuple[str, str, int], list[DemoContract]] = defaultdict(list)
+        self.unit_pool: dict[tuple[str, str, int], list[int]] = defaultdict(list)
         for code in ("SCOPE", "SCORE"):
             for name, belongs in pools.items():
                 contracts = [c for c in self.contracts if c.program == code and belongs(c)]
-                units = [(c.id, m) for c in contracts for m, n in c.slots.items() for _ in range(n)]
-                rng.shuffle(units)
                 self.contract_pool[(code, name)] = contracts
-                self.unit_pool[(code, name)] = units
+                for contract in contracts:
+                    for month, slots in contract.slots.items():
+                        self.contracts_in_month[(code, name, month)].append(contract)
+                        self.unit_pool[(code, name, month)] += [contract.id] * slots
+        for units in self.unit_pool.values():
+            rng.shuffle(units)
         self.contract_by_id = {c.id: c for c in self.contracts}
 
-    def _plan(self, state: State, program: str, for_demo: bool) -> PlannedApplication:
+    def _plan(self, program: str, pool: str, for_demo: bool, wanted=None) -> PlannedApplication:
         rng = self.rng
-        pool = "demo_sent" if for_demo else ("demo" if rng.random() < 0.06 else "all")
         if not self.contract_pool[(program, pool)]:
             pool = "all"
-        reached, closing = self._reached(state)
-        contract, month = self._contract_and_month(program, pool, reached, state)
+        month, starts_on, state = self._month_and_state(program, pool, wanted)
+        month_start = self.season.month_date(month)
+        phase = self._phase(month_start, starts_on, 4)
+        reached, closing = self._reached(state, phase)
+        contract = None
+        if state in HOLDS_CONTRACT_SLOT:
+            contract = self._take_slot(program, pool, month)
+            if contract is None:
+                # No slot left that month: the home NMO turned the application down.
+                state, reached, closing = State.REJECTED, State.SUBMITTED, State.REJECTED
+        elif PROGRESS.index(reached) >= PROGRESS.index(State.NOMINATED):
+            # A closed application keeps the slot it had, without holding it any more.
+            contract = self._contract_with_month(program, pool, month)
+            if contract is None:
+                reached = State.SUBMITTED
         if contract is None:
-            # No slot left anywhere: the application waits, submitted, for a nomination.
-            state, reached, closing = State.SUBMITTED, State.SUBMITTED, None
             contract = rng.choice(self.contract_pool[(program, pool)])
         # A slot of another NMO's contract (the demo pool ran dry) is not the demo student's.
         for_demo = for_demo and contract.sending_nmo_id == self.demo_nmo.id
-        kind = PROGRAM_RULES[program].placement_kind
         placement = None
         if PROGRESS.index(reached) >= PROGRESS.index(State.ACCEPTED):
-            placement = self._placement_for(contract.host_nmo_id, kind, month, state in HOLDS_PLACE)
-            if placement is None:
-                # Every department of the host is full that month: the CA is still to come.
-                state, reached, closing = State.NOMINATED, State.NOMINATED, None
+            placement = self._placement_for(
+                contract.host_nmo_id, program, starts_on, state, reached
+            )
+            if placement is None and state in HOLDS_PLACE:
+                # Nothing fits the state: another state of the calendar whose place fits.
+                for other in HOLDS_PLACE:
+                    if other != state:
+                        placement = self._placement_for(
+                            contract.host_nmo_id, program, starts_on, other, other
+                        )
+                        if placement is not None:
+                            state = reached = other
+                            break
+            if placement is None and state in HOLDS_PLACE:
+                # Every department of the host is full that month: the CA is still to come,
+                # or, when it is too late for that, the exchange was cancelled.
+                if PHASE_STATE_WEIGHTS[phase].get(State.NOMINATED):
+                    state, reached, closing = State.NOMINATED, State.NOMINATED, None
+                else:
+                    self._give_back_slot(program, contract.id, month)
+                    state, reached, closing = State.CANCELLED, State.NOMINATED, State.CANCELLED
+            elif placement is None:
+                reached = State.NOMINATED
         return self._planned_application(
-            state, reached, closing, program, contract, month, placement, for_demo
+            state, reached, closing, program, contract, month, starts_on, placement, for_demo
         )
 
-    def _reached(self, state: State) -> tuple[State, State | None]:
+    def _month_and_state(self, program: str, pool: str, wanted) -> tuple[int, date, State]:
+        """The exchange month, the start date and a state the calendar allows for them:
+        the first of ``wanted`` that some month allows, or one drawn by the month's phase."""
+        rng = self.rng
+        for state in wanted or ():
+            options = [
+                (month, starts_on)
+                for month in SEASON_MONTHS
+                if self.contracts_in_month[(program, pool, month)]
+                and (state not in HOLDS_CONTRACT_SLOT or self._units_left(program, pool, month))
+                for starts_on in self._start_dates(month)
+                if PHASE_STATE_WEIGHTS[
+                    self._phase(self.season.month_date(month), starts_on, 4)
+                ].get(state)
+            ]
+            if options:
+                weights = [MONTH_WEIGHTS[month] for month, _ in options]
+                month, starts_on = rng.choices(options, weights)[0]
+                return month, starts_on, state
+        month = rng.choices(SEASON_MONTHS, [MONTH_WEIGHTS[m] for m in SEASON_MONTHS])[0]
+        starts_on = self._start_date(month, rng.choice(START_OFFSETS))
+        weights = PHASE_STATE_WEIGHTS[self._phase(self.season.month_date(month), starts_on, 4)]
+        return month, starts_on, rng.choices(list(weights), list(weights.values()))[0]
+
+    def _start_dates(self, month: int) -> list[date]:
+        return [self._start_date(month, offset) for offset in sorted(set(START_OFFSETS))]
+
+    def _start_date(self, month: int, offset: int) -> date:
+        return starts_on_for(self.season.month_date(month), offset, self.today, EXCHANGE_WEEKS)
+
+    def _phase(self, month_start: date, starts_on: date, weeks: int) -> Phase:
+        return phase_of(month_start, starts_on, starts_on + timedelta(weeks=weeks), self.today)
+
+    def _allowed(self, state: State, reached: State, phase: Phase) -> bool:
+        """Whether an application in ``state``, having got as far as ``reached``, fits
+        ``phase``."""
+        if state in PROGRESS:
+            return bool(PHASE_STATE_WEIGHTS[phase].get(state))
+        return PROGRESS.index(reached) <= PROGRESS.index(FURTHEST_BEFORE_CLOSING[phase])
+
+    def _reached(self, state: State, phase: Phase) -> tuple[State, State | None]:
         """The furthest state of progress, and the closing state when the application closed."""
         if state in PROGRESS:
             return state, None
         if state == State.REJECTED:
             return self.rng.choice((State.SUBMITTED, State.SUBMITTED, State.NOMINATED)), state
-        weights = WITHDRAWN_FROM if state == State.WITHDRAWN else CANCELLED_FROM
+        furthest = PROGRESS.index(FURTHEST_BEFORE_CLOSING[phase])
+        weights = {
+            reached: weight
+            for reached, weight in (
+                WITHDRAWN_FROM if state == State.WITHDRAWN else CANCELLED_FROM
+            ).items()
+            if PROGRESS.index(reached) <= furthest
+        }
         return self.rng.choices(list(weights), list(weights.values()))[0], state
 
-    def _contract_and_month(self, program, pool, reached, state):
-        """A contract (and month) for the application; a slot is taken only when it holds one."""
-        rng = self.rng
-        if state in HOLDS_CONTRACT_SLOT:
-            for name in (pool, "all"):
-                units = self.unit_pool[(program, name)]
-                while units:
-                    contract_id, month = units.pop()
-                    if self.slots_left[(contract_id, month)] > 0:
-                        self.slots_left[(contract_id, month)] -= 1
-                        return self.contract_by_id[contract_id], month
-            return None, None
-        contract = rng.choice(self.contract_pool[(program, pool)])
-        if PROGRESS.index(reached) >= PROGRESS.index(State.NOMINATED):
-            # A closed application keeps the slot it had, without holding it any more.
-            return contract, rng.choice([m for m, n in contract.slots.items() if n > 0])
-        return contract, None
+    def _units_left(self, program: str, pool: str, month: int) -> bool:
+        units = self.unit_pool[(program, pool, month)]
+        return any(self.slots_left[(contract_id, month)] > 0 for contract_id in units)
 
-    def _placement_for(self, host_nmo_id, kind, month, holds_place) -> DemoPlacement | None:
-        """A placement of the host with room that month; room is taken only when held."""
+    def _take_slot(self, program: str, pool: str, month: int) -> DemoContract | None:
+        """A contract with a slot left in ``month``, whose slot the application now holds."""
+        for name in (pool, "all"):
+            units = self.unit_pool[(program, name, month)]
+            while units:
+                contract_id = units.pop()
+                if self.slots_left[(contract_id, month)] > 0:
+                    self.slots_left[(contract_id, month)] -= 1
+                    return self.contract_by_id[contract_id]
+        return None
+
+    def _give_back_slot(self, program: str, contract_id: int, month: int) -> None:
+        self.slots_left[(contract_id, month)] += 1
+        self.unit_pool[(program, "all", month)].append(contract_id)
+
+    def _contract_with_month(self, program: str, pool: str, month: int) -> DemoContract | None:
+        for name in (pool, "all"):
+            contracts = self.contracts_in_month[(program, name, month)]
+            if contracts:
+                return self.rng.choice(contracts)
+        return None
+
+    def _placement_for(
+        self, host_nmo_id, program, starts_on, state, reached
+    ) -> DemoPlacement | None:
+        """A placement of the host with room that month, whose length fits the calendar;
+        room is taken only when held."""
+        kind = PROGRAM_RULES[program].placement_kind
+        month_start = starts_on.replace(day=1)
+        month = month_start.month
         placements = self.placements_of[(host_nmo_id, kind)]
-        if not holds_place:
+        fits = {
+            weeks: self._allowed(state, reached, self._phase(month_start, starts_on, weeks))
+            for weeks in {p.weeks for p in placements}
+        }
+        if state not in HOLDS_PLACE:
             # A closed application keeps its placement without holding a place.
-            open_ones = [p for p in placements if p.capacity[month] > 0]
-            return self.rng.choice(open_ones or placements)
-        candidates = [p for p in placements if self.capacity_left[(p.id, month)] > 0]
+            candidates = [p for p in placements if fits[p.weeks]]
+            open_ones = [p for p in candidates if p.capacity[month] > 0]
+            return self.rng.choice(open_ones or candidates) if candidates else None
+        candidates = [
+            p for p in placements if fits[p.weeks] and self.capacity_left[(p.id, month)] > 0
+        ]
         if not candidates:
             return None
         placement = self.rng.choice(candidates)
@@ -171,7 +296,7 @@ class ApplicationParts:
         return placement
 
     def _planned_application(
-        self, state, reached, closing, program, contract, month, placement, for_demo
+        self, state, reached, closing, program, contract, month, starts_on, placement, for_demo
     ) -> PlannedApplication:
         rng = self.rng
         host_id, home_id = contract.host_nmo_id, contract.sending_nmo_id
@@ -179,17 +304,17 @@ class ApplicationParts:
         home_lc_id = home.lc_ids[0] if for_demo else rng.choice(home.lc_ids)
         kind = PROGRAM_RULES[program].placement_kind
         host_placements = self.placements_of[(host_id, kind)]
-        months = set(
-            weighted_sample(rng, MONTH_WEIGHTS, rng.choice((1, 2, 2, 3)))
-            if month is None
-            else [month, *weighted_sample(rng, MONTH_WEIGHTS, rng.choice((0, 1, 2)))]
-        )
-        timeline_month = month or rng.choice(sorted(months))
-        starts_on = self.season.month_date(timeline_month) + timedelta(days=rng.choice((0, 0, 14)))
+        at = PROGRESS.index(reached)
+        other_months = MONTH_WEIGHTS
+        if closing is None and at < PROGRESS.index(State.NOMINATED):
+            # Still waiting: the other months it offers are all to come.
+            other_months = {
+                m: w for m, w in MONTH_WEIGHTS.items() if self.season.month_date(m) > self.today
+            }
+        months = {month, *weighted_sample(rng, other_months, rng.choice((0, 1, 1, 2)))}
         weeks = placement.weeks if placement else 4
         ends_on = starts_on + timedelta(weeks=weeks)
-        times = self._timeline(reached, starts_on, ends_on)
-        at = PROGRESS.index(reached)
+        times = self._timeline(reached, closing, starts_on, ends_on, host_id, program)
         host_lo = self.local_officer[(placement.lc_id, program)] if placement else None
         preference_field = placement.field if placement else rng.choice(host_placements).field
         row = {
@@ -232,10 +357,10 @@ class ApplicationParts:
         row |= self._card_deadlines(at, month, starts_on, times)
         steps = self._steps(reached, times, home_id, host_id, program, host_lo)
         if closing is not None:
-            closed_at, reason, step = self._closing(
-                closing, reached, times, home_id, host_id, program
+            reason, step = self._closing(
+                closing, reached, times[closing], home_id, host_id, program
             )
-            row |= {"closed_at": closed_at, "closing_reason": reason}
+            row |= {"closed_at": times[closing], "closing_reason": reason}
             steps.append(step)
         row["updated_at"] = steps[-1][3] if steps else row["created_at"]
         planned = PlannedApplication(
@@ -243,6 +368,7 @@ class ApplicationParts:
             preferences=self._preferences(host_placements, placement, program, reached),
             steps=steps,
             for_demo_student=for_demo,
+            program=program,
         )
         if at >= PROGRESS.index(State.COMPLETED):
             planned.evaluation = self._evaluation(times[State.COMPLETED])
@@ -260,24 +386,47 @@ class ApplicationParts:
             values["cc_late"] = deadlines.came_late(times[State.CONFIRMED], values["cc_due_on"])
         return values
 
-    def _timeline(self, reached: State, starts_on: date, ends_on: date) -> dict[State, datetime]:
-        """When each step up to ``reached`` happened, counted back from the start date."""
+    def _timeline(self, reached, closing, starts_on, ends_on, host_id, program) -> dict:
+        """When each step up to ``reached`` (and the closing, if any) happened: counted
+        from the start date as it usually goes, and moved where that would be after the
+        end of yesterday, or out of step with the calendar."""
         rng = self.rng
-        start = utc_at(starts_on)
-        times = {
-            State.DRAFT: start - timedelta(days=rng.randint(170, 260), minutes=rng.randint(0, 600))
+        start, start_day, end_day = utc_at(starts_on), utc_at(starts_on, 0), utc_at(ends_on, 0)
+        month_start = starts_on.replace(day=1)
+        deadline = month_start - timedelta(weeks=self.lead_weeks[(host_id, program)])
+        natural = {
+            State.DRAFT: Step(
+                start - timedelta(days=rng.randint(170, 260), minutes=rng.randint(0, 600)),
+                floor=opens_at(self.season.starts_on),
+            ),
+            # Before the host's deadline for the month, as the services require.
+            State.SUBMITTED: Step(timedelta(days=rng.randint(2, 30)), cap=utc_at(deadline, 12)),
+            State.NOMINATED: Step(
+                timedelta(days=rng.randint(5, 30)), cap=start - timedelta(days=1)
+            ),
+            # Some CAs come later than the 8 weeks before the start: late CAs exist.
+            State.ACCEPTED: Step(
+                start - timedelta(days=rng.randint(35, 100), hours=rng.randint(0, 8)),
+                cap=start - timedelta(days=1),
+            ),
+            State.CONFIRMED: Step(timedelta(days=rng.randint(3, 14)), cap=start_day - GAP),
+            State.IN_PROGRESS: Step(
+                start + timedelta(hours=rng.randint(0, 6)), floor=start_day, cap=end_day - GAP
+            ),
+            State.COMPLETED: Step(
+                utc_at(ends_on, 12) + timedelta(days=rng.randint(0, 10)),
+                floor=utc_at(ends_on, 12),
+            ),
+            State.CERTIFIED: Step(timedelta(days=rng.randint(1, 21))),
         }
-        times[State.SUBMITTED] = times[State.DRAFT] + timedelta(days=rng.randint(2, 30))
-        times[State.NOMINATED] = times[State.SUBMITTED] + timedelta(days=rng.randint(5, 30))
-        # Some CAs come later than the 8 weeks before the start: late CAs exist.
-        times[State.ACCEPTED] = start - timedelta(
-            days=rng.randint(35, 100), hours=rng.randint(0, 8)
-        )
-        times[State.CONFIRMED] = times[State.ACCEPTED] + timedelta(days=rng.randint(3, 14))
-        times[State.IN_PROGRESS] = start + timedelta(hours=rng.randint(0, 6))
-        times[State.COMPLETED] = utc_at(ends_on, 12) + timedelta(days=rng.randint(0, 10))
-        times[State.CERTIFIED] = times[State.COMPLETED] + timedelta(days=rng.randint(1, 21))
-        return {state: times[state] for state in PROGRESS[: PROGRESS.index(reached) + 1]}
+        path = list(PROGRESS[: PROGRESS.index(reached) + 1])
+        steps = [natural[state] for state in path]
+        if closing is not None:
+            # Closed before the exchange began, or, once under way, before it ended.
+            cap = end_day - GAP if reached == State.IN_PROGRESS else start_day - GAP
+            steps.append(Step(timedelta(days=rng.randint(1, 20), hours=rng.randint(1, 8)), cap=cap))
+            path.append(closing)
+        return dict(zip(path, fit(steps, self.cutoff, rng), strict=True))
 
     def _steps(self, reached, times, home_id, host_id, program, host_lo) -> list:
         """The actions that lead from draft to ``reached``, each with its actor."""
@@ -295,10 +444,9 @@ class ApplicationParts:
             steps.append((action, actor, actor_id, times[state], None))
         return steps
 
-    def _closing(self, closing, reached, times, home_id, host_id, program):
-        """When, why and by whom an application was rejected, withdrawn or cancelled."""
+    def _closing(self, closing, reached, closed_at, home_id, host_id, program):
+        """Why and by whom an application was rejected, withdrawn or cancelled."""
         rng = self.rng
-        closed_at = times[reached] + timedelta(days=rng.randint(1, 20), hours=rng.randint(1, 8))
         if closing == State.REJECTED and reached == State.SUBMITTED:
             reason, action, actor = (
                 rng.choice(REJECT_REASONS_HOME),
@@ -323,7 +471,7 @@ class ApplicationParts:
             Actor.HOME_NATIONAL_OFFICER: self.national_officer[(home_id, program)],
             Actor.HOST_NATIONAL_OFFICER: self.national_officer[(host_id, program)],
         }[actor]
-        return closed_at, reason, (action, actor, actor_id, closed_at, reason)
+        return reason, (action, actor, actor_id, closed_at, reason)
 
     def _preferences(self, host_placements, placement, program, reached) -> list[int]:
         """Ranked placements of the host; the one the student got is usually ranked high."""
@@ -363,7 +511,8 @@ class ApplicationParts:
         }
 
     def add_students_and_applications(self) -> None:
-        """Make the students, number the applications and write them with their histories."""
+        """Make the students, number the applications and write them with their histories,
+        and the season's slots and capacities with how many of them are used."""
         self._assign_students()
         prefixes = {code: program.code_prefix for code, program in self.programs.items()}
         program_code = {program.id: code for code, program in self.programs.items()}
@@ -374,6 +523,7 @@ class ApplicationParts:
         self.last_number: Counter = Counter()
         next_id = first_free_id(Application)
         applications, preferences, transitions, evaluations = [], [], [], []
+        slots_used, places_used = Counter(), Counter()
         for position, index in enumerate(order):
             planned = self.planned[index]
             row = planned.row
@@ -393,33 +543,65 @@ class ApplicationParts:
             transitions += self._history(planned)
             if planned.evaluation:
                 evaluations.append(planned.evaluation | {"application_id": row["id"]})
+            if row["state"] in HOLDS_CONTRACT_SLOT:
+                slots_used[(row["contract_id"], row["exchange_month"])] += 1
+            if row["state"] in HOLDS_PLACE:
+                places_used[(row["placement_id"], row["starts_on"].month)] += 1
             self.state_counts[row["state"]] += 1
-        bulk_insert(User, self.users)
-        bulk_insert(Membership, self.memberships)
+        # The counts the services keep one change at a time, set here from the plan.
+        bulk_insert(
+            ContractSlot,
+            [
+                {
+                    "contract_id": contract.id,
+                    "month": month,
+                    "slots": slots,
+                    "used": slots_used[(contract.id, month)],
+                }
+                for contract in self.contracts
+                for month, slots in contract.slots.items()
+            ],
+        )
+        bulk_insert(
+            PlacementCapacity,
+            [
+                {
+                    "placement_id": placement.id,
+                    "season_id": self.season.id,
+                    "month": month,
+                    "capacity": capacity,
+                    "used": places_used[(placement.id, month)],
+                }
+                for placement in self.placements
+                for month, capacity in placement.capacity.items()
+            ],
+        )
+        self.write_users()
         bulk_insert(Application, applications)
         bulk_insert(Preference, preferences)
         bulk_insert(StateTransition, transitions)
         bulk_insert(Evaluation, evaluations)
-        recount_usage()
         self._update_counters()
-        self.preference_count = len(preferences)
-        self.transition_count = len(transitions)
+        self.preference_count += len(preferences)
+        self.transition_count += len(transitions)
+        self.planned = []
 
     def _assign_students(self) -> None:
-        """One student per application; some students apply twice, the demo student more."""
+        """One student per application, and at most one application per student, program
+        and season; some students of an LC apply again, in the other program or in a later
+        season."""
         rng = self.rng
-        demo_lc = self.demo_nmo.lc_ids[0]
-        self.demo_student = self._add_user(
-            STUDENT_EMAIL, Role.STUDENT, 4, nmo_id=self.demo_nmo.id, lc_id=demo_lc
-        )
-        once: dict[int, list[dict]] = defaultdict(list)  # students with one application, per LC
+        made: dict[int, datetime] = {}  # students made this season: their first application
         for planned in self.planned:
             row = planned.row
-            if planned.for_demo_student:
-                student = self.demo_student
-            elif once[row["home_lc_id"]] and rng.random() < 0.15:
-                student = once[row["home_lc_id"]].pop()
-            else:
+            key = (planned.program, self.season.id)
+            student = self.demo_student if planned.for_demo_student else None
+            known = self.students_of_lc[row["home_lc_id"]]
+            if student is None and known and rng.random() < 0.15:
+                candidate = known[-rng.randint(1, min(len(known), 30))]
+                if key not in self.applied[candidate["id"]]:
+                    student = candidate
+            if student is None:
                 number = self.next_user_id
                 student = self._add_user(
                     f"student.{number}@demo.exchange",
@@ -428,9 +610,32 @@ class ApplicationParts:
                     nmo_id=row["home_nmo_id"],
                     lc_id=row["home_lc_id"],
                 )
-                once[row["home_lc_id"]].append(student)
+                self.first_year_of_study[student["id"]] = (
+                    student["year_of_study"],
+                    self.season_index,
+                )
+                # The year of study they are in now, in the last season seeded.
+                student["year_of_study"] = self._study_year(student["id"], len(self.seasons) - 1)
+                known.append(student)
+                made[student["id"]] = row["created_at"]
+            elif student["id"] in made:
+                made[student["id"]] = min(made[student["id"]], row["created_at"])
+            self.applied[student["id"]].add(key)
             row["student_id"] = student["id"]
-            row["study_year"] = student["year_of_study"]
+            row["study_year"] = self._study_year(student["id"], self.season_index)
+        # A student's account is a little older than their first application.
+        for user, membership in zip(
+            self.users[self.users_written :], self.memberships[self.users_written :], strict=True
+        ):
+            if user["id"] in made:
+                created_at = max(
+                    made[user["id"]] - timedelta(days=rng.randint(1, 20)), self.founded_at
+                )
+                user["created_at"] = membership["created_at"] = created_at
+
+    def _study_year(self, student_id: int, season_index: int) -> int:
+        first, first_index = self.first_year_of_study[student_id]
+        return min(first + season_index - first_index, 6)
 
     def _history(self, planned: PlannedApplication) -> list[dict]:
         """The recorded transitions; walking them through the state machine proves them legal."""

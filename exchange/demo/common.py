@@ -1,11 +1,11 @@
 """What the demo builder's parts share: the records they keep in memory of what they built,
-and small helpers for ids, bulk inserts, times and weighted choices."""
+and small helpers for ids, bulk inserts and weighted choices."""
 
 import random
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import datetime
 
 from sqlalchemy import func, insert, select
 
@@ -35,7 +35,7 @@ class DemoPlacement:
     kind: PlacementKind
     field: str
     weeks: int
-    capacity: dict[int, int]
+    capacity: dict[int, int] = field(default_factory=dict)  # in the season being built
 
 
 @dataclass
@@ -56,6 +56,8 @@ class PlannedApplication:
     steps: list[tuple[Action, Actor, int | None, datetime, str | None]]
     evaluation: dict | None = None
     for_demo_student: bool = False
+    # The program's code ("SCOPE"), which the student may apply for once a season.
+    program: str = ""
 
 
 def first_free_id(model) -> int:
@@ -63,14 +65,46 @@ def first_free_id(model) -> int:
 
 
 def bulk_insert(model, rows: list[dict]) -> None:
-    """One executemany on the model's table: every row has the same keys, ids included."""
-    if rows:
+    """Write ``rows`` to the model's table: every row has the same keys, ids included.
+
+    Big tables go straight to the driver, in the session's transaction: PostgreSQL's COPY,
+    SQLite's executemany. That skips the per-row work of SQLAlchemy's executemany, which
+    takes most of the time of a seed; the columns' types still turn each value into what
+    the database takes (JSON text, enum values, UTC timestamps), as for an INSERT.
+    """
+    if not rows:
+        return
+    table = model.__table__
+    connection = db.session.connection()
+    dialect = connection.dialect
+    if len(rows) < DRIVER_FROM or dialect.name not in ("postgresql", "sqlite"):
         # Core, not the ORM's bulk insert, which splits rows into many small batches.
-        db.session.execute(insert(model.__table__), rows)
+        db.session.execute(insert(table), rows)
+        return
+    names = list(rows[0])
+    processors = [
+        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names
+    ]
+    values = (
+        [
+            value if value is None or process is None else process(value)
+            for value, process in zip((row[name] for name in names), processors, strict=True)
+        ]
+        for row in rows
+    )
+    quoted = ", ".join(dialect.identifier_preparer.quote(name) for name in names)
+    cursor = connection.connection.driver_connection.cursor()
+    if dialect.name == "postgresql":
+        with cursor.copy(f"COPY {table.name} ({quoted}) FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" for _ in names)
+        cursor.executemany(f"INSERT INTO {table.name} ({quoted}) VALUES ({marks})", values)
+    cursor.close()
 
 
-def utc_at(day: date, hour: int = 10, minute: int = 0) -> datetime:
-    return datetime.combine(day, time(hour, minute), tzinfo=UTC)
+DRIVER_FROM = 1000
 
 
 def weighted_sample(rng: random.Random, weights: dict, k: int) -> list:
@@ -96,14 +130,3 @@ def nmo_code(acronym: str, taken: set[str]) -> str:
         candidate, number = f"{code}-{number}", number + 1
     taken.add(candidate)
     return candidate
-
-
-def quotas_of(total: int, weights: dict) -> dict:
-    """Split ``total`` by ``weights`` with the largest remainders, so the sum is exact."""
-    weight_sum = sum(weights.values())
-    exact = {key: total * weight / weight_sum for key, weight in weights.items()}
-    quotas = {key: int(value) for key, value in exact.items()}
-    by_remainder = sorted(weights, key=lambda key: exact[key] - quotas[key], reverse=True)
-    for key in by_remainder[: total - sum(quotas.values())]:
-        quotas[key] += 1
-    return quotas

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from exchange.applications.documents import DOCUMENT_KINDS as DOCUMENT_LABELS
 from exchange.applications.states import Action, Actor, State
+from exchange.demo.calendar import Phase
 from exchange.placements.models import ProjectType
 
 NMOS_CSV = Path(__file__).parent.parent / "data" / "nmos.csv"
@@ -17,27 +18,92 @@ LEO_EMAIL = "leo@demo.exchange"
 STUDENT_EMAIL = "student@demo.exchange"
 # The demo logins belong to this NMO (or, were it missing, to the first European one).
 DEMO_NMO_ACRONYM = "CroMSIC"
-# The demo student's applications: a few states worth looking at.
-DEMO_STUDENT_STATES = (State.ACCEPTED, State.SUBMITTED, State.DRAFT, State.WITHDRAWN)
+# The demo student's applications, one per program and season: the first state the
+# calendar allows, in the current season and (when seeded) the one before.
+DEMO_STUDENT_CURRENT = {
+    "SCOPE": (
+        State.ACCEPTED,
+        State.CONFIRMED,
+        State.NOMINATED,
+        State.IN_PROGRESS,
+        State.COMPLETED,
+        State.CERTIFIED,
+    ),
+    "SCORE": (State.SUBMITTED, State.DRAFT, State.NOMINATED, State.WITHDRAWN),
+}
+DEMO_STUDENT_PREVIOUS = {"SCOPE": (State.CERTIFIED, State.COMPLETED, State.CANCELLED)}
 
 TARGET_NMOS = 130
 # Documents a host NMO may require in its exchange conditions.
 DOCUMENT_KINDS = tuple(DOCUMENT_LABELS)
 
-# How applications spread over states: many in the middle of the season, fewer at its ends.
-STATE_WEIGHTS = {
-    State.DRAFT: 8,
-    State.SUBMITTED: 15,
-    State.NOMINATED: 14,
-    State.REJECTED: 6,
-    State.ACCEPTED: 18,
-    State.CONFIRMED: 10,
-    State.IN_PROGRESS: 4,
-    State.COMPLETED: 5,
-    State.CERTIFIED: 8,
-    State.WITHDRAWN: 6,
-    State.CANCELLED: 6,
+# How applications spread over states, by where their exchange month stands on the day of
+# the seed (see calendar.Phase). A state missing from a phase cannot be reached by then, or
+# would be stale: a draft for a month whose deadlines have passed, an exchange that ended
+# without its evaluation or the student's arrival.
+PHASE_STATE_WEIGHTS = {
+    Phase.FAR: {
+        State.DRAFT: 20,
+        State.SUBMITTED: 34,
+        State.NOMINATED: 22,
+        State.ACCEPTED: 3,
+        State.REJECTED: 8,
+        State.WITHDRAWN: 8,
+        State.CANCELLED: 5,
+    },
+    Phase.PLACING: {
+        # A draft still has hosts whose deadline (8 weeks before the month, or more) is ahead.
+        State.DRAFT: 4,
+        State.SUBMITTED: 10,
+        State.NOMINATED: 32,
+        State.ACCEPTED: 30,
+        State.CONFIRMED: 6,
+        State.REJECTED: 8,
+        State.WITHDRAWN: 6,
+        State.CANCELLED: 6,
+    },
+    Phase.CARDS_DUE: {
+        State.SUBMITTED: 2,
+        State.NOMINATED: 8,
+        State.ACCEPTED: 22,
+        State.CONFIRMED: 50,
+        State.REJECTED: 5,
+        State.WITHDRAWN: 6,
+        State.CANCELLED: 7,
+    },
+    Phase.RUNNING: {
+        State.IN_PROGRESS: 82,
+        State.REJECTED: 5,
+        State.WITHDRAWN: 5,
+        State.CANCELLED: 8,
+    },
+    Phase.ENDED: {
+        State.COMPLETED: 38,
+        State.CERTIFIED: 42,
+        State.REJECTED: 5,
+        State.WITHDRAWN: 6,
+        State.CANCELLED: 9,
+    },
+    Phase.LONG_ENDED: {
+        State.COMPLETED: 4,
+        State.CERTIFIED: 76,
+        State.REJECTED: 6,
+        State.WITHDRAWN: 6,
+        State.CANCELLED: 8,
+    },
 }
+# How far an application that was withdrawn or cancelled can have got by each phase.
+FURTHEST_BEFORE_CLOSING = {
+    Phase.FAR: State.ACCEPTED,
+    Phase.PLACING: State.CONFIRMED,
+    Phase.CARDS_DUE: State.CONFIRMED,
+    Phase.RUNNING: State.IN_PROGRESS,
+    Phase.ENDED: State.IN_PROGRESS,
+    Phase.LONG_ENDED: State.IN_PROGRESS,
+}
+# Exchanges start on the 1st or the 15th of their month, and last 4 weeks (SCORE: or 8).
+START_OFFSETS = (0, 0, 14)
+EXCHANGE_WEEKS = (4, 8)
 # July and August are the peak of every season.
 MONTH_WEIGHTS = {4: 3, 5: 4, 6: 6, 7: 14, 8: 14, 9: 5, 10: 3, 11: 2, 12: 2, 1: 3, 2: 3, 3: 3}
 PEAK_MONTHS = (7, 8)

@@ -11,7 +11,14 @@ from sqlalchemy import insert, select
 
 from exchange.auth.models import Role
 from exchange.conditions.models import ExchangeConditions
-from exchange.contracts.models import Contract, ContractKind, ContractSlot, ContractStatus
+from exchange.contracts.models import (
+    Contract,
+    ContractEvent,
+    ContractEventKind,
+    ContractKind,
+    ContractStatus,
+)
+from exchange.demo.calendar import utc_at
 from exchange.demo.common import (
     DemoContract,
     DemoNmo,
@@ -20,7 +27,6 @@ from exchange.demo.common import (
     first_free_id,
     nmo_code,
     season_order,
-    utc_at,
     weighted_sample,
 )
 from exchange.demo.data import (
@@ -55,7 +61,7 @@ from exchange.extensions import db
 from exchange.months import SEASON_MONTHS
 from exchange.organizations.models import NMO, LocalCommittee, Region, nmo_programs
 from exchange.organizations.programs import program_of_kind
-from exchange.placements.models import Placement, PlacementCapacity, PlacementKind, ProjectType
+from exchange.placements.models import Placement, PlacementKind, ProjectType
 
 
 class FederationParts:
@@ -180,13 +186,18 @@ class FederationParts:
         bulk_insert(LocalCommittee, rows)
 
     def add_exchange_conditions(self) -> None:
+        """The season's conditions of every host; what months it closes and how early it
+        wants applications shape the season's contracts, capacities and deadlines."""
         rng, rows = self.rng, []
+        updated_at = min(utc_at(self.season.starts_on - timedelta(days=60)), self.cutoff)
         for nmo in self.nmos:
             local = LOCAL_LANGUAGES.get(nmo.country_code)
             for code in nmo.programs:
                 closed = rng.choice(([], [], [], [12], [12, 1], [1, 2], [3], [10, 11]))
                 self.months_not_hosted[(nmo.id, code)] = closed
                 min_year = rng.choice((2, 3, 3, 4))
+                lead_weeks = rng.randint(8, 16)
+                self.lead_weeks[(nmo.id, code)] = lead_weeks
                 documents = ["cv", "motivation_letter", "proof_of_enrollment"]
                 documents += rng.sample(DOCUMENT_KINDS[2:], rng.randint(1, 4))
                 rows.append(
@@ -203,10 +214,10 @@ class FederationParts:
                         "accommodation": rng.choice(ACCOMMODATION),
                         "meals": rng.choice(MEALS),
                         "months_not_hosted": closed,
-                        "application_lead_weeks": rng.randint(8, 16),
+                        "application_lead_weeks": lead_weeks,
                         "cancellation_policy": rng.choice(CANCELLATION_POLICIES),
                         "notes": "",
-                        "updated_at": self.founded_at,
+                        "updated_at": updated_at,
                     }
                 )
         bulk_insert(ExchangeConditions, rows)
@@ -224,7 +235,10 @@ class FederationParts:
         next_id = first_free_id(Contract)
         for code in ("SCOPE", "SCORE"):
             self._pair_contracts(code, need[code], next_id + len(self.contracts))
-        signed_at = utc_at(self.season.starts_on - timedelta(days=20))
+        # Signed at the General Assembly in March, proposed by the sending NMO a few days
+        # before and confirmed by the host there.
+        signed_at = min(utc_at(self.season.starts_on - timedelta(days=20)), self.cutoff)
+        proposed_at = signed_at - timedelta(days=3, hours=2)
         bulk_insert(
             Contract,
             [
@@ -236,22 +250,37 @@ class FederationParts:
                     "host_nmo_id": contract.host_nmo_id,
                     "kind": kind,
                     "notes": None,
-                    # Agreed at the General Assembly: both sides confirmed them.
                     "status": ContractStatus.CONFIRMED,
                     "proposed_by_nmo_id": contract.sending_nmo_id,
-                    "created_at": signed_at,
+                    "decline_reason": None,
+                    "created_at": proposed_at,
                 }
                 for contract, kind in self.contract_kinds
             ],
         )
-        bulk_insert(
-            ContractSlot,
-            [
-                {"contract_id": contract.id, "month": month, "slots": slots}
-                for contract in self.contracts
-                for month, slots in contract.slots.items()
-            ],
-        )
+        events = []
+        for contract in self.contracts:
+            slots = {str(month): n for month, n in sorted(contract.slots.items())}
+            for kind, nmo_id, at in (
+                (ContractEventKind.PROPOSED, contract.sending_nmo_id, proposed_at),
+                (ContractEventKind.CONFIRMED, contract.host_nmo_id, signed_at),
+            ):
+                events.append(
+                    {
+                        "contract_id": contract.id,
+                        "kind": kind,
+                        "actor_id": self.national_officer[(nmo_id, contract.program)],
+                        "nmo_id": nmo_id,
+                        "slots": slots,
+                        "reason": None,
+                        "created_at": at,
+                    }
+                )
+        bulk_insert(ContractEvent, events)
+        # The slots are written with the applications, which tell how many are used.
+        self.contract_count += len(self.contracts)
+        self.contracts_by_program.update(c.program for c in self.contracts)
+        self.slot_total += sum(sum(c.slots.values()) for c in self.contracts)
 
     def _pair_contracts(self, code: str, need: dict[int, int], first_id: int) -> None:
         """Pair NMOs until each has about as many contracts as it needs; same region first."""
@@ -301,7 +330,9 @@ class FederationParts:
         return {m: self.rng.choice((1, 1, 2, 2, 3)) for m in season_order(months)}
 
     def add_placements(self) -> None:
-        rng, rows, capacities = self.rng, [], []
+        """Departments and research projects, the same every season; their capacities are
+        the season's (``set_capacities``)."""
+        rng, rows = self.rng, []
         next_id = first_free_id(Placement)
         for nmo in self.nmos:
             local = LOCAL_LANGUAGES.get(nmo.country_code)
@@ -328,38 +359,32 @@ class FederationParts:
                             weeks,
                         )
                         rows.append(self._project_row(placement, city))
-        for placement in self.placements:
-            for month, capacity in placement.capacity.items():
-                capacities.append(
-                    {
-                        "placement_id": placement.id,
-                        "season_id": self.season.id,
-                        "month": month,
-                        "capacity": capacity,
-                    }
-                )
         bulk_insert(Placement, rows)
-        bulk_insert(PlacementCapacity, capacities)
 
     def _placement(self, placement_id, nmo, lc_id, kind, placement_field, weeks) -> DemoPlacement:
-        code = program_of_kind(kind)
-        closed = self.months_not_hosted[(nmo.id, code)]
-        capacity = {}
-        for month in SEASON_MONTHS:
-            if month in closed:
-                capacity[month] = 0
-            elif month in PEAK_MONTHS:
-                capacity[month] = self.rng.choice((1, 2, 2, 3, 3))
-            elif month in SHOULDER_MONTHS:
-                capacity[month] = self.rng.choice((0, 1, 1, 2))
-            else:
-                capacity[month] = self.rng.choice((0, 0, 1, 1, 2))
-        placement = DemoPlacement(
-            placement_id, nmo.id, lc_id, kind, placement_field, weeks, capacity
-        )
+        placement = DemoPlacement(placement_id, nmo.id, lc_id, kind, placement_field, weeks)
         self.placements.append(placement)
         self.placements_of[(nmo.id, kind)].append(placement)
         return placement
+
+    def set_capacities(self) -> None:
+        """Each placement's places per month this season, none in months its NMO closes;
+        they are written with the applications, which tell how many are used."""
+        rng = self.rng
+        for placement in self.placements:
+            code = program_of_kind(placement.kind)
+            closed = self.months_not_hosted[(placement.nmo_id, code)]
+            capacity = {}
+            for month in SEASON_MONTHS:
+                if month in closed:
+                    capacity[month] = 0
+                elif month in PEAK_MONTHS:
+                    capacity[month] = rng.choice((1, 2, 2, 3, 3))
+                elif month in SHOULDER_MONTHS:
+                    capacity[month] = rng.choice((0, 1, 1, 2))
+                else:
+                    capacity[month] = rng.choice((0, 0, 1, 1, 2))
+            placement.capacity = capacity
 
     def _placement_row(self, placement: DemoPlacement, city: str) -> dict:
         # Every row carries every column, so one executemany covers both kinds.

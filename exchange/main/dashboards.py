@@ -14,7 +14,11 @@ from exchange.applications.queues import (
 )
 from exchange.applications.states import State
 from exchange.auth.models import Membership, Role, User
-from exchange.contracts.queries import count_contracts_in_season, count_contracts_of
+from exchange.contracts.queries import (
+    count_contracts_in_season,
+    count_contracts_of,
+    count_waiting_for,
+)
 from exchange.extensions import db
 from exchange.organizations.models import NMO, LocalCommittee, Season
 from exchange.organizations.queries import current_season
@@ -61,6 +65,7 @@ class OfficerPanel:
     placements: int = 0
     contracts: int = 0
     late: int = 0  # applications with a late or overdue card
+    waiting_contracts: int = 0  # partners' proposals waiting for this NMO's confirmation
 
     @property
     def to_nominate(self) -> int:
@@ -99,6 +104,7 @@ def officer_panels(user: User) -> list[OfficerPanel]:
                 panel.contracts = count_contracts_of(
                     membership.nmo_id, membership.program_id, season.id
                 )
+            panel.waiting_contracts = count_waiting_for(membership.nmo_id, membership.program_id)
             placement_scope = Placement.nmo_id == membership.nmo_id
         else:
             placement_scope = Placement.lc_id == membership.lc_id

@@ -24,6 +24,7 @@ from exchange.applications.states import State
 from exchange.auth.models import Role, User
 from exchange.auth.permissions import can_manage_nmo
 from exchange.auth.queries import officers_of
+from exchange.contracts.models import ContractStatus
 from exchange.contracts.queries import contract_slot, contracts_of_sender, find_contract
 from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
@@ -34,6 +35,10 @@ from exchange.organizations.models import NMO, Program, Season
 from exchange.placements.models import Placement, PlacementCapacity
 
 ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
+UNCONFIRMED_LABELS = {
+    ContractStatus.PROPOSED: " (not confirmed yet)",
+    ContractStatus.DECLINED: " (declined)",
+}
 
 
 def ordinal(rank: int) -> str:
@@ -92,15 +97,21 @@ def _outgoing_instance(nmo: NMO, program: Program, season: Season) -> Instance:
         preferences[application.id] = []
         if contract is None:
             continue  # no contract with that host: nothing to allocate, shown as such
+        # Only a confirmed contract's slots take nominations. A proposed or declined one
+        # stays on the list with none free, so the proposal says why the student waits.
+        confirmed = contract.status == ContractStatus.CONFIRMED
         free = {slot.month: max(slot.slots - slot.used, 0) for slot in contract.slots}
+        label = f"Contract with {contract.host_nmo.acronym}"
+        if not confirmed:
+            label += UNCONFIRMED_LABELS[contract.status]
         for month in application.months:
             key = f"c{contract.id}-{month}"
             slots[key] = {
-                "label": f"Contract with {contract.host_nmo.acronym}",
+                "label": label,
                 "month": month,
                 "target_id": contract.id,
                 "host_nmo_id": contract.host_nmo_id,
-                "capacity": free.get(month, 0),  # no slot that month: none free
+                "capacity": free.get(month, 0) if confirmed else 0,  # no slot: none free
             }
             preferences[application.id].append(key)
     return Instance(applications, preferences, slots)

@@ -22,12 +22,12 @@ def nmo_choices(empty_label: str) -> list[SelectChoice]:
 
 
 def lc_choices(empty_label: str) -> list[SelectChoice]:
-    """Every LC of an active NMO; each option carries its NMO, so that the page can show
-    only the LCs of the NMO chosen (see static/js/exchange.js)."""
+    """Every active LC of an active NMO; each option carries its NMO, so that the page can
+    show only the LCs of the NMO chosen (see static/js/exchange.js)."""
     rows = db.session.execute(
         select(LocalCommittee.id, LocalCommittee.name, LocalCommittee.nmo_id)
         .join(NMO)
-        .where(NMO.is_active)
+        .where(NMO.is_active, LocalCommittee.is_active)
         .order_by(LocalCommittee.name)
     )
     return [SelectChoice(0, empty_label)] + [
@@ -44,7 +44,9 @@ def programs() -> list[Program]:
 
 
 def open_seasons() -> list[Season]:
-    """Seasons that have not ended: students apply for these."""
+    """Seasons that have not ended, the next one too once it exists: officers prepare
+    contracts, conditions and capacities in these. Students apply only in
+    ``seasons_open_for_applications``."""
     today = clock.today()
     return list(
         db.session.scalars(select(Season).where(Season.ends_on >= today).order_by(Season.starts_on))
@@ -62,6 +64,18 @@ def current_season() -> Season | None:
 
 def seasons_newest_first() -> list[Season]:
     return list(db.session.scalars(select(Season).order_by(Season.starts_on.desc())))
+
+
+def seasons_open_for_applications() -> list[Season]:
+    """Seasons that have not ended and that an admin keeps open for students' applications."""
+    today = clock.today()
+    return list(
+        db.session.scalars(
+            select(Season)
+            .where(Season.ends_on >= today, Season.applications_open)
+            .order_by(Season.starts_on)
+        )
+    )
 
 
 def season_by_code(code: str) -> Season | None:

@@ -4,8 +4,10 @@ from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from exchange.auth.decorators import login_required
-from exchange.auth.permissions import can_view_nmo_people
+from exchange.auth.models import Role
+from exchange.auth.permissions import can_view_nmo_people, can_view_partner_officers
 from exchange.auth.queries import officer_roles_of_nmo
+from exchange.contracts.queries import partner_nmo_ids
 from exchange.organizations import queries
 from exchange.web.paging import page_of
 
@@ -38,7 +40,15 @@ def nmo(code: str):
     nmo = queries.nmo_by_code(code)
     if nmo is None:
         abort(404)
-    officers = []
+    officers, partner = [], False
     if can_view_nmo_people(current_user, nmo):
         officers = officer_roles_of_nmo(nmo.id)
-    return render_template("organizations/nmo.html", nmo=nmo, officers=officers)
+    elif can_view_partner_officers(current_user, nmo, partner_nmo_ids(current_user)):
+        # A partner NMO (a contract this season or the next): its national officers only.
+        partner = True
+        officers = [
+            (membership, officer)
+            for membership, officer in officer_roles_of_nmo(nmo.id)
+            if membership.role == Role.NATIONAL_OFFICER
+        ]
+    return render_template("organizations/nmo.html", nmo=nmo, officers=officers, partner=partner)

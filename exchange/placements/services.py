@@ -157,6 +157,8 @@ def _lc_or_refuse(user: User, lc_id: int | None, program: Program) -> LocalCommi
         raise NotAllowed(f"You cannot keep the {program.placement_noun}s of {lc.name}.")
     if program not in lc.nmo.programs:
         raise DomainError(f"{lc.nmo.acronym} does not take part in {program.code}.")
+    if not lc.is_active:
+        raise DomainError(f"{lc.name} is deactivated: it offers no new placements.")
     return lc
 
 

@@ -116,11 +116,16 @@ def index():
     )
 
 
-def _lc_choices(scope: queries.Scope, nmo_id: int | None = None) -> list[SelectChoice]:
+def _lc_choices(
+    scope: queries.Scope, nmo_id: int | None = None, keep_lc_id: int | None = None
+) -> list[SelectChoice]:
+    """The LCs a placement can belong to: active ones, and the placement's own."""
     lcs = [
         lc
         for lc in scope.local_committees()
-        if scope.program in lc.nmo.programs and (nmo_id is None or lc.nmo_id == nmo_id)
+        if scope.program in lc.nmo.programs
+        and (nmo_id is None or lc.nmo_id == nmo_id)
+        and (lc.is_active or lc.id == keep_lc_id)
     ]
     several_nmos = len({lc.nmo_id for lc in lcs}) > 1
     choices = [
@@ -217,7 +222,7 @@ def edit(placement_id: int):
     season = _season(seasons)
     months = queries.capacities_of([placement.id], season).get(placement.id, {})
     form = _form_for(placement.kind)
-    form.lc_id.choices = _lc_choices(scope, placement.nmo_id)
+    form.lc_id.choices = _lc_choices(scope, placement.nmo_id, placement.lc_id)
     if request.method == "GET":
         form.fill_from(services.PlacementData.of(placement))
         form.fill_capacities(months)

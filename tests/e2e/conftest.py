@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.processes import exited_within, pause, run_process
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("EXCHANGE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -101,9 +103,7 @@ def _server_env(instance: Path) -> dict[str, str]:
 
 def _run(command: list[str], env: dict[str, str]) -> str:
     """Run a setup command to its end; its stdout, or a failure that shows its output."""
-    result = subprocess.run(
-        command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
+    result = run_process(command, env=env, cwd=PROJECT_ROOT)
     if result.returncode != 0:
         pytest.fail(
             f"{' '.join(command)} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}"
@@ -122,7 +122,7 @@ def _wait_until_healthy(url: str, server: subprocess.Popen, log: Path) -> None:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
-        time.sleep(0.2)
+        pause(0.2)
     pytest.fail(f"The server did not answer within {SERVER_START_TIMEOUT} s:\n{log.read_text()}")
 
 
@@ -155,20 +155,26 @@ def live_server(tmp_path_factory):
         died = server.poll()
         if died is None:
             server.terminate()
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
+            if not exited_within(server, 10):
                 server.kill()
                 server.wait()
         else:
             print(f"\nThe live server had stopped ({died}):\n{log.read_text()}", file=sys.stderr)
 
 
+def _browser_env() -> dict[str, str]:
+    """The browser's environment: the suite's, on the machine's real clock. Where the suite
+    runs under libfaketime (as CI's pass at a season's turn does), only the app is moved in
+    time; Chromium's own timers hang on a faked clock."""
+    faked = {"LD_PRELOAD", "FAKETIME", "FAKETIME_DONT_FAKE_MONOTONIC"}
+    return {name: value for name, value in os.environ.items() if name not in faked}
+
+
 @pytest.fixture(scope="session")
 def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, env=_browser_env()
         )
         try:
             yield chromium

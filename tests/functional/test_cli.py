@@ -3,10 +3,12 @@
 import os
 import sys
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import func, select
 
 from exchange.auth.models import Role, User
 from exchange.extensions import db
+from exchange.organizations.models import NMO, Season
 from tests import builders
 from tests.processes import run_process
 
@@ -150,3 +152,69 @@ def test_commands_save_for_good_in_a_fresh_database(tmp_path):
         emails = [row[0] for row in connection.execute("SELECT email FROM users")]
     connection.close()
     assert emails == ["root@example.org"]
+
+
+def test_init_federation_loads_the_real_nmos_once_then_changes_nothing(app):
+    runner = app.test_cli_runner()
+
+    first = runner.invoke(args=["exchange", "init-federation"])
+    assert first.exit_code == 0, first.output
+    assert first.output == (
+        "Added 95 NMOs, season 2026/27. The federation has 95 NMOs; "
+        "the current season is 2026/27.\n"
+    )
+    nmos = db.session.scalars(select(NMO.code).order_by(NMO.id)).all()
+    assert len(nmos) == 95 and "CROMSIC" in nmos
+
+    again = runner.invoke(args=["exchange", "init-federation"])
+    assert again.exit_code == 0, again.output
+    assert again.output == (
+        "The federation is set up already: 95 NMOs, season 2026/27. Nothing changed.\n"
+    )
+    assert db.session.scalars(select(NMO.code).order_by(NMO.id)).all() == nmos
+    assert db.session.scalars(select(Season.code)).all() == ["2026/27"]
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+
+
+def test_create_season_adds_next_season_open_or_closed_for_applications(app):
+    runner = app.test_cli_runner()
+
+    result = runner.invoke(args=["exchange", "create-season", " 2027/28 "])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "Created season 2027/28: 1 April 2027 to 31 March 2028, open to students' applications.\n"
+    )
+    closed = runner.invoke(args=["exchange", "create-season", "2028/29", "--closed"])
+    assert closed.exit_code == 0, closed.output
+    assert "closed to students' applications" in closed.output
+    seasons = db.session.execute(
+        select(Season.code, Season.starts_on, Season.ends_on, Season.applications_open).order_by(
+            Season.starts_on
+        )
+    ).all()
+    assert [(s.code, str(s.starts_on), str(s.ends_on), s.applications_open) for s in seasons] == [
+        ("2027/28", "2027-04-01", "2028-03-31", True),
+        ("2028/29", "2028-04-01", "2029-03-31", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("2027-28", "Write a season as two consecutive years, such as 2027/28; not '2027-28'."),
+        ("2027/29", "2027/29 is not two consecutive years: the season that starts on 1 April"),
+        ("27/28", "Write a season as two consecutive years"),
+        ("2026/27", "The season 2026/27 exists already."),
+    ],
+)
+def test_create_season_refuses_a_bad_code_and_a_season_that_exists(app, code, message):
+    builders.season("2026/27")
+    db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["exchange", "create-season", code])
+
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ")
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert db.session.scalars(select(Season.code)).all() == ["2026/27"]

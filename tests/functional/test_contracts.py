@@ -6,13 +6,13 @@ import itertools
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from exchange.auth.models import Role
 from exchange.contracts.forms import MONTH_KEYS
-from exchange.contracts.models import Contract, ContractKind, ContractSlot
+from exchange.contracts.models import Contract, ContractKind, ContractSlot, ContractStatus
 from exchange.extensions import db
 from tests import builders
 
@@ -398,18 +398,19 @@ def test_export_lists_the_seasons_visible_contracts(client, federation, partners
     assert response.headers["Content-Disposition"] == (
         'attachment; filename="contracts-2026-27.csv"'
     )
+    # The export ends each line with the contract's status (issue 8, point 5).
     assert response.get_data(as_text=True).splitlines() == [
-        HEADER,
-        "2026/27,SCOPE,CROMSIC,AMSA,unilateral,0,0,0,0,0,1,0,0,0,0,0,0",
-        "2026/27,SCOPE,CROMSIC,SLOMSIC,bilateral,0,0,0,2,1,0,0,0,0,0,0,0",
-        "2026/27,SCOPE,SLOMSIC,CROMSIC,bilateral,0,0,0,1,0,0,0,0,0,0,0,0",
+        HEADER + ",status",
+        "2026/27,SCOPE,CROMSIC,AMSA,unilateral,0,0,0,0,0,1,0,0,0,0,0,0,confirmed",
+        "2026/27,SCOPE,CROMSIC,SLOMSIC,bilateral,0,0,0,2,1,0,0,0,0,0,0,0,confirmed",
+        "2026/27,SCOPE,SLOMSIC,CROMSIC,bilateral,0,0,0,1,0,0,0,0,0,0,0,0,confirmed",
     ]
     client.post("/logout")
     login(federation.admin)
     response = client.get("/contracts/export.csv?season=2026/27&program=SCORE")
     assert 'filename="contracts-2026-27-score.csv"' in response.headers["Content-Disposition"]
     assert response.get_data(as_text=True).splitlines()[1:] == [
-        "2026/27,SCORE,CROMSIC,SLOMSIC,bilateral,0,0,0,0,0,0,5,0,0,0,0,0"
+        "2026/27,SCORE,CROMSIC,SLOMSIC,bilateral,0,0,0,0,0,0,5,0,0,0,0,0,confirmed"
     ]
 
 
@@ -515,7 +516,8 @@ def test_import_refuses_a_wrong_header_a_large_or_non_utf8_file(client, federati
 
 def test_semicolon_separated_file_is_read_too(client, federation, login):
     login(federation.admin)
-    text = HEADER.replace(",", ";") + "\n2026/27;SCOPE;CROMSIC;SLOMSIC;bilateral" + ";0" * 12
+    # A contract needs a slot (issue 8): one in July.
+    text = HEADER.replace(",", ";") + "\n2026/27;SCOPE;CROMSIC;SLOMSIC;bilateral;0;0;0;1" + ";0" * 8
     response = _upload(client, text, follow=True)
     assert "Imported: 1 created, 0 updated, 0 unchanged." in response.get_data(as_text=True)
 
@@ -534,6 +536,9 @@ def test_exported_file_imports_again_unchanged(client, federation, partners, log
     db.session.commit()
     response = _upload(client, exported, follow=True)
     assert "Imported: 5 created, 0 updated, 0 unchanged." in response.get_data(as_text=True)
+    # An import proposes (issue 8): the partners confirm the five, as the exported were.
+    db.session.execute(update(Contract).values(status=ContractStatus.CONFIRMED))
+    db.session.commit()
     assert client.get("/contracts/export.csv?season=2026/27").get_data() == exported
 
 

@@ -4,10 +4,11 @@ import csv
 import hashlib
 import re
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+import time_machine
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash
@@ -25,7 +26,7 @@ from exchange.applications.queues import queue_scope
 from exchange.applications.states import TRANSITIONS, Action, Actor, State
 from exchange.auth.models import Membership, Role, User
 from exchange.conditions.models import ExchangeConditions
-from exchange.contracts.models import Contract, ContractKind, ContractSlot
+from exchange.contracts.models import Contract, ContractEvent, ContractKind, ContractSlot
 from exchange.demo import (
     DEMO_PASSWORD,
     NMOS_CSV,
@@ -184,7 +185,9 @@ def test_applications_obey_slots_capacities_and_cards(seeded):
     programs = _programs()
     season = db.session.scalar(select(Season))
     applications = db.session.scalars(select(Application)).all()
-    assert {a.state for a in applications} == set(State)
+    # On the suite's day, 15 April, no exchange of the season has ended yet: none can be
+    # completed or certified. Every other state is there.
+    assert {a.state for a in applications} == set(State) - COMPLETED_OR_LATER
 
     contracts = {c.id: c for c in db.session.scalars(select(Contract))}
     pairs = {(c.program_id, c.sending_nmo_id, c.host_nmo_id) for c in contracts.values()}
@@ -322,6 +325,10 @@ def test_codes_are_well_formed_and_counters_in_step(seeded):
         assert sorted(used) == list(range(1, len(used) + 1))
 
 
+def programs_of(applications) -> list[str]:
+    return [application.program.code for application in applications]
+
+
 def test_demo_logins_exist_with_interesting_data(seeded):
     logins = dict(demo_logins())
     assert set(logins) == {"admin", "national officer", "local officer", "student"}
@@ -346,7 +353,11 @@ def test_demo_logins_exist_with_interesting_data(seeded):
     own = db.session.scalars(
         select(Application).where(Application.student_id == users["student"].id)
     ).all()
-    assert len({a.state for a in own}) >= 3
+    # One application per program and season: a SCOPE exchange on its way, a SCORE one.
+    assert sorted(programs_of(own)) == ["SCOPE", "SCORE"]
+    assert len({a.state for a in own}) == 2
+    scope = next(a for a in own if a.program.code == "SCOPE")
+    assert scope.state == State.ACCEPTED  # a CA to read, a CC to send
     assert all(a.home_lc_id == student.lc_id for a in own)
     assert _count(Application, Application.home_nmo_id == neo.nmo_id) >= 5
     assert _count(Application, Application.host_nmo_id == neo.nmo_id) >= 3
@@ -441,3 +452,250 @@ def test_the_queues_show_each_officer_exactly_what_they_may_see(seeded):
         assert listed == allowed, officer.email
         checked += bool(allowed)
     assert checked > 10  # the sample saw officers with applications to see
+
+
+# ---- the calendar: the demo stands on today's date
+
+TIMESTAMPS = (
+    "created_at",
+    "updated_at",
+    "submitted_at",
+    "nominated_at",
+    "accepted_at",
+    "confirmed_at",
+    "arrived_at",
+    "completed_at",
+    "certified_at",
+    "closed_at",
+)
+CLOSED = {State.REJECTED, State.WITHDRAWN, State.CANCELLED}
+UNDER_WAY = {State.IN_PROGRESS, State.COMPLETED, State.CERTIFIED}
+
+
+def _seed_on(moment: datetime, **options) -> str:
+    """Seed the demo on ``moment``, with the clock stopped there."""
+    with time_machine.travel(moment, tick=False):
+        summary = seed_demo(**options)
+        db.session.commit()
+    return summary
+
+
+def _assert_keeps_to_the_calendar(now: datetime) -> None:
+    """Nothing of the demo is dated after ``now``, and no application is further on than
+    its dates allow on ``now``'s day."""
+    today = now.date()
+    seasons = {season.id: season for season in db.session.scalars(select(Season))}
+    lead_weeks = {
+        (ec.nmo_id, ec.program_id, ec.season_id): ec.application_lead_weeks
+        for ec in db.session.scalars(select(ExchangeConditions))
+    }
+    applications = {a.id: a for a in db.session.scalars(select(Application))}
+    for a in applications.values():
+        for name in TIMESTAMPS:
+            value = getattr(a, name)
+            assert value is None or value <= now, (a.code, name, value)
+        if a.starts_on is not None and a.starts_on > today:
+            assert a.state not in UNDER_WAY, a.code  # at most confirmed
+        if a.state == State.IN_PROGRESS:
+            assert a.starts_on <= today < a.ends_on, a.code
+        if a.state in COMPLETED_OR_LATER:
+            assert a.ends_on < today, a.code
+            assert a.completed_at.date() >= a.ends_on, a.code
+        if a.state == State.CERTIFIED:
+            assert a.certified_at > a.completed_at, a.code
+        if a.arrived_at is not None:
+            assert a.arrived_at.date() >= a.starts_on, a.code
+        if a.confirmed_at is not None:
+            assert a.confirmed_at.date() < a.starts_on, a.code
+        if a.accepted_at is not None:
+            assert a.ca_late == (a.accepted_at.date() > a.ca_due_on), a.code
+        if a.state in CLOSED and a.arrived_at is not None:
+            assert a.closed_at.date() < a.ends_on, a.code
+        elif a.state in CLOSED and a.starts_on is not None:
+            assert a.closed_at.date() <= a.starts_on, a.code
+        if a.submitted_at is not None and a.exchange_month is not None:
+            month_start = seasons[a.season_id].month_date(a.exchange_month)
+            weeks = lead_weeks[(a.host_nmo_id, a.program_id, a.season_id)]
+            assert a.submitted_at.date() <= month_start - timedelta(weeks=weeks), a.code
+    for row in db.session.scalars(select(StateTransition)):
+        application = applications[row.application_id]
+        assert row.created_at <= now
+        if row.to_state == State.IN_PROGRESS:
+            assert row.created_at.date() >= application.starts_on
+        if row.to_state in COMPLETED_OR_LATER:
+            assert row.created_at.date() >= application.ends_on
+    for column in (
+        Evaluation.submitted_at,
+        Contract.created_at,
+        ContractEvent.created_at,
+        ExchangeConditions.updated_at,
+        User.created_at,
+        Membership.created_at,
+        NMO.created_at,
+        LocalCommittee.created_at,
+        Placement.created_at,
+    ):
+        latest = db.session.scalar(select(func.max(column)))
+        assert latest is None or latest <= now, column
+
+
+def _states_of(season_code: str) -> Counter:
+    return Counter(
+        db.session.scalars(select(Application.state).join(Season).where(Season.code == season_code))
+    )
+
+
+@pytest.mark.parametrize(
+    ("moment", "season_code"),
+    [
+        (datetime(2026, 12, 1, 12, 0, tzinfo=UTC), "2026/27"),
+        (datetime(2027, 4, 1, 0, 30, tzinfo=UTC), "2027/28"),
+        (datetime(2027, 3, 31, 23, 30, tzinfo=UTC), "2026/27"),
+    ],
+)
+def test_the_demo_builds_the_season_of_today(app, moment, season_code):
+    summary = _seed_on(moment, applications=40)
+    assert db.session.scalars(select(Season.code)).all() == [season_code]
+    short = season_code[2:4] + season_code[5:7]
+    codes = db.session.scalars(select(Application.code)).all()
+    assert len(codes) == 40
+    assert all(code[2:6] == short for code in codes)
+    assert f"season {season_code}" in summary
+    season = db.session.scalar(select(Season))
+    assert season.applications_open
+    _assert_keeps_to_the_calendar(moment)
+
+
+@pytest.mark.parametrize(
+    ("moment", "expected"),
+    [
+        # Early May: the first exchanges of the season have ended, and next winter's
+        # applications are being written: every state is there.
+        (datetime(2026, 5, 5, 15, 0, tzinfo=UTC), set(State)),
+        # Late March: every exchange of the season has started; what is left are
+        # exchanges under way, their evaluations and certificates, and closed ones.
+        (
+            datetime(2027, 3, 25, 18, 0, tzinfo=UTC),
+            {State.IN_PROGRESS, State.COMPLETED, State.CERTIFIED} | CLOSED,
+        ),
+    ],
+)
+def test_nothing_is_dated_after_now_nor_ahead_of_the_calendar(app, moment, expected):
+    _seed_on(moment, applications=APPLICATIONS)
+    _assert_keeps_to_the_calendar(moment)
+    assert set(_states_of("2026/27")) == expected
+
+
+def test_seasons_are_consecutive_and_end_with_the_current_one(app):
+    now = datetime(2026, 4, 15, 9, 0, tzinfo=UTC)
+    summary = _seed_on(now, applications=120, seasons=3)
+    assert "seasons 2024/25 to 2026/27" in summary
+    seasons = db.session.scalars(select(Season).order_by(Season.starts_on)).all()
+    assert [s.code for s in seasons] == ["2024/25", "2025/26", "2026/27"]
+    assert [s.applications_open for s in seasons] == [False, False, True]
+    _assert_keeps_to_the_calendar(now)
+
+    # The same NMOs, LCs, placements and officers; conditions, contracts and capacities
+    # per season.
+    assert _count(NMO) == 130
+    nmos = db.session.scalars(select(NMO)).all()
+    taking_part = sum(len(nmo.programs) for nmo in nmos)
+    assert _count(Membership, Membership.role == Role.NATIONAL_OFFICER) == taking_part
+    for season in seasons:
+        assert _count(ExchangeConditions, ExchangeConditions.season_id == season.id) == taking_part
+        assert _count(Contract, Contract.season_id == season.id) > 3000
+        assert _count(PlacementCapacity, PlacementCapacity.season_id == season.id) == 12 * _count(
+            Placement
+        )
+        assert _count(Application, Application.season_id == season.id) == 120
+
+    # Codes and running numbers per program and season, counters in step.
+    programs = _programs()
+    numbers = defaultdict(list)
+    for application in db.session.scalars(select(Application)):
+        season = next(s for s in seasons if s.id == application.season_id)
+        program = programs[application.program_id]
+        assert application.code == application_code(
+            program.code_prefix, season.short_code, application.number
+        )
+        numbers[(program.id, season.id)].append(application.number)
+    for used in numbers.values():
+        assert sorted(used) == list(range(1, len(used) + 1))
+    counters = {
+        (c.program_id, c.season_id): c.last_number
+        for c in db.session.scalars(select(ApplicationCounter))
+        if c.last_number
+    }
+    assert counters == {key: max(used) for key, used in numbers.items()}
+    assert "P-2425-00001" in db.session.scalars(select(Application.code)).all()
+
+    # Each student applies at most once per program and season; some come back.
+    applied = db.session.execute(
+        select(Application.student_id, Application.program_id, Application.season_id)
+    ).all()
+    assert len(set(applied)) == len(applied)
+    seasons_of_student = defaultdict(set)
+    for student_id, _, season_id in applied:
+        seasons_of_student[student_id].add(season_id)
+    assert any(len(ids) > 1 for ids in seasons_of_student.values())
+
+    # Earlier seasons are over: mostly certified, some closed, none waiting.
+    for code in ("2024/25", "2025/26"):
+        states = _states_of(code)
+        assert set(states) <= UNDER_WAY | CLOSED
+        assert states[State.CERTIFIED] > sum(states.values()) / 2
+        assert set(states) & CLOSED
+
+    # The services' counts agree with the applications that hold slots and places.
+    holding = Counter(
+        db.session.execute(
+            select(Application.contract_id, Application.exchange_month).where(
+                Application.state.in_(NOMINATED_OR_LATER)
+            )
+        ).all()
+    )
+    recorded = {(s.contract_id, s.month): s.used for s in db.session.scalars(select(ContractSlot))}
+    assert {key: n for key, n in recorded.items() if n} == dict(holding)
+
+
+def test_the_same_seed_on_the_same_day_builds_the_same_demo(app):
+    morning = datetime(2026, 5, 5, 8, 0, tzinfo=UTC)
+    _seed_on(morning, applications=APPLICATIONS)
+    first = _digest()
+    _empty_tables()
+    _seed_on(morning + timedelta(hours=12), applications=APPLICATIONS)
+    assert _digest() == first
+    _empty_tables()
+    _seed_on(morning + timedelta(days=1), applications=APPLICATIONS)
+    assert _digest() != first
+
+
+def test_seed_demo_refuses_a_season_to_come(app):
+    with pytest.raises(DomainError, match="has not started yet"):
+        seed_demo(season_code="2027/28", applications=10)
+    with pytest.raises(DomainError):
+        seed_demo(applications=10, seasons=0)
+    assert database_is_empty()
+
+
+def test_the_command_seeds_seasons_ending_with_todays(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["exchange", "seed-demo", "--seasons", "2", "--applications", "30"])
+    assert result.exit_code == 0, result.output
+    assert "seasons 2025/26 to 2026/27" in result.output
+    assert db.session.scalars(select(Season.code).order_by(Season.code)).all() == [
+        "2025/26",
+        "2026/27",
+    ]
+    again = runner.invoke(args=["exchange", "seed-demo", "--if-empty"])
+    assert again.exit_code == 0
+    assert "not seeded again" in again.output
+
+
+def test_the_command_refuses_a_season_to_come(app):
+    result = app.test_cli_runner().invoke(
+        args=["exchange", "seed-demo", "--season", "2027/28", "--applications", "10"]
+    )
+    assert result.exit_code != 0
+    assert "2027/28 has not started yet" in result.output
+    assert database_is_empty()

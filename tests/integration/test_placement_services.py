@@ -342,3 +342,9 @@ def test_only_those_who_keep_a_placement_close_or_reopen_it(world, who):
         services.reopen_placement(officer, surgery)
     db.session.expire_all()
     assert not surgery.is_open
+
+
+def test_a_deactivated_lc_offers_no_new_placement(world):
+    world.host_lc.is_active = False
+    with pytest.raises(DomainError, match="LC Ljubljana is deactivated"):
+        create(world.host_neo, department_data(world.host_lc))
