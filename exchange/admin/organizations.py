@@ -232,7 +232,8 @@ def new_lc():
             lc = services.create_lc(current_user, _lc_data(form))
             outcome.message = f"{lc.name} is added to {lc.nmo.acronym}."
         if outcome.ok:
-            return redirect(url_for("admin_organizations.lcs", nmo=lc.nmo_id, q=lc.name))
+            # The NMO's list, where the new LC stands among its others.
+            return redirect(url_for("admin_organizations.lcs", nmo=lc.nmo_id))
     return render_template("admin/lc_form.html", form=form, lc=None)
 
 

@@ -4,7 +4,7 @@ value is there, it fits); the services check the rules (codes unique, NMO active
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import HiddenField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, Length, NumberRange
 
 from exchange.applications.forms import MultiCheckboxField
 from exchange.organizations.services import NMO_CODE_LENGTH
@@ -38,7 +38,9 @@ class NMOForm(FlaskForm):
 
 
 class LCForm(FlaskForm):
-    nmo_id = SelectField("NMO", coerce=int)
+    nmo_id = SelectField(
+        "NMO", coerce=int, validators=[NumberRange(min=1, message="Choose the LC's NMO.")]
+    )
     name = StringField(
         "Name",
         validators=[DataRequired(message="Give the LC's name."), Length(max=120)],

@@ -21,6 +21,19 @@ def nmo_choices(empty_label: str) -> list[SelectChoice]:
     ]
 
 
+def nmos_with_lcs_choices(empty_label: str) -> list[SelectChoice]:
+    """Active NMOs that have an active LC: the ones a student can register in."""
+    with_lcs = select(LocalCommittee.nmo_id).where(LocalCommittee.is_active)
+    nmos = db.session.scalars(
+        select(NMO)
+        .where(NMO.is_active, NMO.id.in_(with_lcs))
+        .order_by(NMO.country_name, NMO.acronym)
+    )
+    return [SelectChoice(0, empty_label)] + [
+        SelectChoice(nmo.id, f"{nmo.country_name}: {nmo.acronym}") for nmo in nmos
+    ]
+
+
 def lc_choices(empty_label: str) -> list[SelectChoice]:
     """Every active LC of an active NMO; each option carries its NMO, so that the page can
     show only the LCs of the NMO chosen (see static/js/exchange.js)."""

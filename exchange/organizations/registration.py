@@ -8,7 +8,7 @@ from exchange.auth.forms import RegistrationForm
 from exchange.auth.views import login_rate_limit
 from exchange.extensions import limiter
 from exchange.organizations.memberships import register_student
-from exchange.organizations.queries import lc_choices, nmo_choices
+from exchange.organizations.queries import lc_choices, nmos_with_lcs_choices
 from exchange.web.transaction import attempt
 
 bp = Blueprint("registration", __name__)
@@ -21,7 +21,8 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = RegistrationForm()
-    form.nmo_id.choices = nmo_choices("Choose your NMO…")
+    # Only NMOs with a local committee: a student belongs to one.
+    form.nmo_id.choices = nmos_with_lcs_choices("Choose your NMO…")
     form.lc_id.choices = lc_choices("Choose your local committee…")
     if form.validate_on_submit():
         with attempt() as outcome:

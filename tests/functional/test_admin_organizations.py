@@ -122,8 +122,11 @@ def test_an_admin_adds_an_nmo_whose_code_is_stored_in_upper_case(client, federat
     assert nmo.code == "AMSA-AT" and [p.code for p in nmo.programs] == ["SCOPE", "SCORE"]
     page = _page(client.get(response.headers["Location"]))
     assert "AMSA Austria (AMSA-AT) is added to the federation." in page
-    # It is offered to students who register.
+    # Students who register are offered it once it has a local committee to join.
     client.post("/logout")
+    assert "Austria: AMSA Austria" not in _page(client.get("/register"))
+    builders.lc(nmo, "LC Wien", "Wien")
+    db.session.commit()
     assert "Austria: AMSA Austria" in _page(client.get("/register"))
 
 
@@ -335,6 +338,16 @@ def test_an_admin_adds_and_changes_an_lc(client, federation, login):
         "LC Koper",
         "University of Primorska",
     )
+
+
+def test_a_new_lc_without_an_nmo_is_marked_and_not_saved(client, federation, login):
+    login(federation.admin)
+    response = client.post(
+        "/admin/lcs/new", data={"nmo_id": 0, "name": "LC Split", "city": "Split"}
+    )
+    assert response.status_code == 200
+    assert "Choose the LC&#39;s NMO." in _page(response)
+    assert db.session.scalar(select(func.count()).select_from(LocalCommittee)) == 2
 
 
 def test_an_lc_name_taken_in_its_nmo_and_a_move_with_history_are_refused(client, federation, login):

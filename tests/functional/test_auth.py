@@ -191,3 +191,11 @@ def test_in_development_mail_is_written_to_the_log(make_app, federation, caplog)
     assert "/reset-password/" in caplog.text
     message = db.session.scalar(select(OutboxMessage))
     assert message.sent_at is not None  # nothing left for an SMTP server to send
+
+
+def test_registration_offers_only_nmos_with_a_local_committee(client, federation):
+    builders.nmo("NOLCS", country_code="AT", country_name="Austria")
+    db.session.commit()
+    page = client.get("/register").get_data(as_text=True)
+    assert f"{federation.home.country_name}: {federation.home.acronym}" in page
+    assert "Austria: NOLCS" not in page
