@@ -97,7 +97,7 @@ def _code_conflict(form: NMOForm) -> str:
 def nmos():
     query = request.args.get("q", "").strip()
     region_id, program_id, status = _id_arg("region"), _id_arg("program"), _status_arg()
-    page = _paged(admin_queries.nmos_statement(query, region_id, program_id, status))
+    page = _paged(queries.nmo_search(query, region_id, program_id, status))
     return render_template(
         "admin/nmos.html",
         page=page,

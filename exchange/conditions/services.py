@@ -4,7 +4,7 @@ an officer's NMOs, programs and open seasons with the EC each has or still lacks
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from exchange import clock
 from exchange.applications.documents import DOCUMENT_KINDS
@@ -227,21 +227,6 @@ def managed_pairs(user: User) -> list[tuple[NMO, Program]]:
         if m.role == Role.NATIONAL_OFFICER and m.program in m.nmo.programs
     }
     return sorted(pairs.values(), key=lambda p: (p[0].country_name, p[0].acronym, p[1].code))
-
-
-def admin_nmos_statement(text: str = ""):
-    """Active NMOs, by country, narrowed by a search on code, acronym or country."""
-    statement = select(NMO).where(NMO.is_active).order_by(NMO.country_name, NMO.acronym)
-    if text:
-        statement = statement.where(
-            or_(
-                *(
-                    column.icontains(text, autoescape=True)
-                    for column in (NMO.code, NMO.acronym, NMO.country_name)
-                )
-            )
-        )
-    return statement
 
 
 def overview(pairs: list[tuple[NMO, Program]], seasons: list[Season]) -> list[OverviewRow]:

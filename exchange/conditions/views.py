@@ -2,7 +2,6 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
 
 from exchange import clock
 from exchange.applications.documents import DOCUMENT_KINDS
@@ -12,9 +11,10 @@ from exchange.auth.permissions import can_manage_nmo, is_admin
 from exchange.conditions import services
 from exchange.conditions.forms import ConditionsForm, currency_choices
 from exchange.conditions.queries import find_conditions
-from exchange.organizations.models import NMO, Season
+from exchange.organizations.models import Season
 from exchange.organizations.queries import (
     nmo_by_code,
+    nmo_search,
     open_seasons,
     program_by_code,
     season_by_code,
@@ -37,7 +37,7 @@ def index():
     query = request.args.get("q", "").strip()
     page = None
     if is_admin(current_user):
-        page = page_of(services.admin_nmos_statement(query).options(selectinload(NMO.programs)))
+        page = page_of(nmo_search(query, None, None))
         pairs = [(nmo, program) for nmo in page.items for program in nmo.programs]
     else:
         pairs = services.managed_pairs(current_user)

@@ -12,42 +12,10 @@ from exchange.auth.models import Membership
 from exchange.contracts.models import Contract
 from exchange.extensions import db
 from exchange.organizations.models import NMO, LocalCommittee, Program, Season
+from exchange.organizations.queries import with_status
 from exchange.placements.models import Placement
 
 STATUSES = ("active", "inactive")
-
-
-def _with_status(statement: Select, column, status: str) -> Select:
-    if status == "active":
-        return statement.where(column)
-    if status == "inactive":
-        return statement.where(~column)
-    return statement
-
-
-def nmos_statement(text: str, region_id: int | None, program_id: int | None, status: str) -> Select:
-    """Every NMO, active or not: a search on acronym, name, country and code, and filters
-    by region, program and status."""
-    statement = (
-        select(NMO)
-        .options(selectinload(NMO.programs), selectinload(NMO.region))
-        .order_by(NMO.country_name, NMO.acronym, NMO.id)
-    )
-    if text:
-        statement = statement.where(
-            or_(
-                NMO.acronym.icontains(text, autoescape=True),
-                NMO.name.icontains(text, autoescape=True),
-                NMO.country_name.icontains(text, autoescape=True),
-                NMO.country_code.icontains(text, autoescape=True),
-                NMO.code.icontains(text, autoescape=True),
-            )
-        )
-    if region_id:
-        statement = statement.where(NMO.region_id == region_id)
-    if program_id:
-        statement = statement.where(NMO.programs.any(Program.id == program_id))
-    return _with_status(statement, NMO.is_active, status)
 
 
 def lcs_statement(
@@ -83,7 +51,7 @@ def lcs_statement(
         statement = statement.where(NMO.region_id == region_id)
     if program_id:
         statement = statement.where(NMO.programs.any(Program.id == program_id))
-    return _with_status(statement, LocalCommittee.is_active, status)
+    return with_status(statement, LocalCommittee.is_active, status)
 
 
 def all_nmos() -> list[NMO]:

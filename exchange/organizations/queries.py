@@ -108,14 +108,16 @@ def regions() -> list[Region]:
     return list(db.session.scalars(select(Region).order_by(Region.name)))
 
 
-def nmo_search(text: str, region_id: int | None, program_id: int | None) -> Select:
-    """The directory of active NMOs: a search on acronym, name, country and code, and
-    filters by region and program."""
+def nmo_search(
+    text: str, region_id: int | None, program_id: int | None, status: str = "active"
+) -> Select:
+    """NMOs by a search on acronym, name, country and code, and filters by region, program
+    and status ("active", "inactive", or anything else for both): the public directory
+    (active ones) and the admins' list."""
     statement = (
         select(NMO)
-        .where(NMO.is_active)
         .options(selectinload(NMO.programs), selectinload(NMO.region))
-        .order_by(NMO.country_name, NMO.acronym)
+        .order_by(NMO.country_name, NMO.acronym, NMO.id)
     )
     if text:
         statement = statement.where(
@@ -123,6 +125,7 @@ def nmo_search(text: str, region_id: int | None, program_id: int | None) -> Sele
                 NMO.acronym.icontains(text, autoescape=True),
                 NMO.name.icontains(text, autoescape=True),
                 NMO.country_name.icontains(text, autoescape=True),
+                NMO.country_code.icontains(text, autoescape=True),
                 NMO.code.icontains(text, autoescape=True),
             )
         )
@@ -130,6 +133,15 @@ def nmo_search(text: str, region_id: int | None, program_id: int | None) -> Sele
         statement = statement.where(NMO.region_id == region_id)
     if program_id:
         statement = statement.where(NMO.programs.any(Program.id == program_id))
+    return with_status(statement, NMO.is_active, status)
+
+
+def with_status(statement: Select, column, status: str) -> Select:
+    """Only the active rows, only the deactivated ones, or (any other status) both."""
+    if status == "active":
+        return statement.where(column)
+    if status == "inactive":
+        return statement.where(~column)
     return statement
 
 
