@@ -62,6 +62,15 @@ class Config:
     # request's Host header, which the client chooses (exchange/links.py).
     PUBLIC_URL = env("PUBLIC_URL", "http://127.0.0.1:5000")
 
+    # The steps after acceptance keep to the exchange's dates (applications/calendar.py):
+    # the host marks the arrival from N days before the start; the student sends the
+    # evaluation form from N days before the end; the CC's arrival falls between N days
+    # before and N days after the start.
+    ARRIVAL_DAYS_BEFORE_START = env_int("ARRIVAL_DAYS_BEFORE_START", 3)
+    EVALUATION_DAYS_BEFORE_END = env_int("EVALUATION_DAYS_BEFORE_END", 7)
+    CC_ARRIVAL_DAYS_BEFORE_START = env_int("CC_ARRIVAL_DAYS_BEFORE_START", 7)
+    CC_ARRIVAL_DAYS_AFTER_START = env_int("CC_ARRIVAL_DAYS_AFTER_START", 3)
+
     PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 3600)
     UPLOAD_FOLDER = env("UPLOAD_FOLDER")  # default: <instance>/uploads
     MAX_CONTENT_LENGTH = 5 * 1024 * 1024

@@ -104,6 +104,13 @@ class ConfirmationForm(FlaskForm):
     submit = SubmitField("Submit the card of confirmation")
 
 
+class ArrivalForm(FlaskForm):
+    arrived_on = DateField(
+        "Arrived on", validators=[DataRequired(message="Give the day the student arrived.")]
+    )
+    submit_arrival = SubmitField("Mark as arrived")
+
+
 class EvaluationForm(FlaskForm):
     overall = SelectField("Overall", coerce=int, choices=RATING_CHOICES)
     placement = SelectField("Placement and learning", coerce=int, choices=RATING_CHOICES)

@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -38,6 +39,9 @@ def _state_enum(name: str):
 def _states_sql(*states: State) -> str:
     return "(" + ", ".join(f"'{state.value}'" for state in states) + ")"
 
+
+# The condition of the partial unique index: an application that is not closed.
+LIVE_CONDITION = f"state NOT IN {_states_sql(*CLOSED_STATES)}"
 
 # States that need the columns each step fills in; the check constraints below use them.
 _ACCEPTED_OR_LATER = NOMINATED_OR_LATER[1:]
@@ -177,6 +181,17 @@ class Application(TimestampMixin, db.Model):
         Index("ix_applications_home_nmo_state", "home_nmo_id", "state"),
         Index("ix_applications_host_nmo_state", "host_nmo_id", "state"),
         Index("ix_applications_ca_due_on", "ca_due_on"),
+        # One live application per student, program and season: the database refuses a
+        # second one that is not withdrawn, rejected or cancelled, however requests race.
+        Index(
+            "uq_applications_one_live_per_student",
+            "student_id",
+            "program_id",
+            "season_id",
+            unique=True,
+            sqlite_where=text(LIVE_CONDITION),
+            postgresql_where=text(LIVE_CONDITION),
+        ),
     )
 
     def __str__(self) -> str:
@@ -289,3 +304,48 @@ class ApplicationCounter(db.Model):
     last_number: Mapped[int] = mapped_column(default=0)
 
     __table_args__ = (CheckConstraint("last_number >= 0", name="not_negative"),)
+
+
+class PointsChange(db.Model):
+    """One change of an application's ranking points: who, the old and the new value."""
+
+    __tablename__ = "points_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    # "home" for the home NMO's points (selection), "host" for the host's (placement).
+    side: Mapped[str] = mapped_column(String(4))
+    old_points: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    new_points: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    application: Mapped[Application] = relationship()
+    actor: Mapped[User] = relationship()
+
+    __table_args__ = (CheckConstraint("side IN ('home', 'host')", name="side_known"),)
+
+
+class CardReminder(db.Model):
+    """A reminder mailed about one late or soon-due card, to one person, on one day: what
+    was sent is recorded, so a second run on the same day sends nothing."""
+
+    __tablename__ = "card_reminders"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    card: Mapped[str] = mapped_column(String(2))  # "CA" or "CC"
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    sent_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    application: Mapped[Application] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("application_id", "card", "recipient_id", "sent_on"),
+        CheckConstraint("card IN ('CA', 'CC')", name="card_known"),
+    )

@@ -1,37 +1,32 @@
 """The application cycle: each function takes the acting user, checks what the domain
-asks, moves the state through the state machine, records the history, queues the mail
-that concerns someone, and flushes. None commits: the request (or command) does.
+asks (the calendar's rules among it: exchange.applications.calendar), and takes the step
+through ``moves.move``, which moves the state, records the history and queues the mail.
+None commits: the request (or command) does.
 """
 
-from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import and_, extract, func, select, update
+from flask import current_app
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from exchange import clock
-from exchange.applications import deadlines
+from exchange.applications import calendar, deadlines, moves
 from exchange.applications.codes import application_code
 from exchange.applications.documents import DOCUMENT_KINDS, delete_document, store_document
 from exchange.applications.models import (
     Application,
-    ApplicationCounter,
     Document,
     Evaluation,
+    PointsChange,
     Preference,
     StateTransition,
 )
-from exchange.applications.notifications import notify
-from exchange.applications.permissions import actors_for, can_set_points
-from exchange.applications.states import (
-    HOLDS_CONTRACT_SLOT,
-    HOLDS_PLACE,
-    Action,
-    State,
-    next_state,
-)
+from exchange.applications.permissions import can_set_points
+from exchange.applications.queries import live_application_of
+from exchange.applications.states import Action, State
 from exchange.auth.models import User
 from exchange.auth.permissions import can_choose_substitute, can_place_in
 from exchange.conditions.models import ExchangeConditions
@@ -39,148 +34,22 @@ from exchange.conditions.queries import find_conditions
 from exchange.contracts.models import ContractSlot
 from exchange.contracts.queries import find_contract
 from exchange.contracts.services import nomination_refusal
-from exchange.errors import CapacityExceeded, DomainError, NotAllowed
+from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
-from exchange.months import format_date, format_month, month_name
+from exchange.months import SEASON_MONTHS, format_date, format_month, month_name
 from exchange.organizations.models import NMO, Program, Season
 from exchange.placements.models import Placement, PlacementCapacity
 
-# The history
 
-
-def _move(
-    application: Application,
-    action: Action,
-    actor: User,
-    reason: str | None = None,
-    *,
-    capacity: Callable[[], None] | None = None,
-    **columns,
-) -> None:
-    """One step of the cycle, always in this order: ask the state machine whether
-    ``actor`` may take ``action``; change the ``capacity`` the step needs (take a contract
-    slot or a place, or give them back); move the state and record it; then queue the
-    mail for whom it concerns. A refusal at any point raises, and the caller's rollback
-    (``attempt`` in a view) undoes whatever the step had written.
-
-    The new state and the ``columns`` it needs are written in one UPDATE that also
-    requires the state to be the one read: of two requests acting on the same
-    application at once (a double click, two officers), the second finds the state moved
-    on and is refused, instead of acting a second time.
-    """
-    source = application.state
-    target = next_state(source, action, actors_for(actor, application), reason)
-    if capacity is not None:
-        capacity()
-    moved = db.session.execute(
-        update(Application)
-        .where(Application.id == application.id, Application.state == source)
-        .values(state=target, updated_at=clock.now(), **columns)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if moved != 1:
-        raise DomainError(
-            f"{application.code} was changed by someone else a moment ago. "
-            "Reload the page to see it as it is now."
-        )
-    db.session.expire(application)  # read back what the UPDATE wrote
-    db.session.add(
-        StateTransition(
-            application_id=application.id,
-            action=action.value,
-            from_state=source,
-            to_state=target,
-            actor_id=actor.id,
-            reason=reason.strip() if reason else None,
-        )
+def step_windows() -> calendar.StepWindows:
+    """The windows of the steps after acceptance, from the settings (config.py)."""
+    config = current_app.config
+    return calendar.StepWindows(
+        arrival_days_before_start=config["ARRIVAL_DAYS_BEFORE_START"],
+        evaluation_days_before_end=config["EVALUATION_DAYS_BEFORE_END"],
+        cc_arrival_days_before_start=config["CC_ARRIVAL_DAYS_BEFORE_START"],
+        cc_arrival_days_after_start=config["CC_ARRIVAL_DAYS_AFTER_START"],
     )
-    notify(application, action, actor, reason)
-
-
-# Capacity: one atomic UPDATE per change. On PostgreSQL the second of two concurrent
-# UPDATEs of a row waits for the first to commit and then re-checks its WHERE against the
-# new row, so two officers can never both take the last place; the CHECK constraints on
-# ``used`` refuse any other path that would overbook.
-
-
-def _take(model, row_filter, limit_column, refusal: str) -> None:
-    taken = db.session.execute(
-        update(model)
-        .where(row_filter, model.used < limit_column)
-        .values(used=model.used + 1)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if taken != 1:
-        raise CapacityExceeded(refusal)
-
-
-def _release(model, row_filter) -> None:
-    db.session.execute(
-        update(model)
-        .where(row_filter, model.used > 0)
-        .values(used=model.used - 1)
-        .execution_options(synchronize_session=False)
-    )
-
-
-def _contract_slot_filter(contract_id: int, month: int):
-    return and_(ContractSlot.contract_id == contract_id, ContractSlot.month == month)
-
-
-def _place_filter(placement_id: int, season_id: int, month: int):
-    return and_(
-        PlacementCapacity.placement_id == placement_id,
-        PlacementCapacity.season_id == season_id,
-        PlacementCapacity.month == month,
-    )
-
-
-def _release_holdings(application: Application) -> None:
-    """A closing application gives back what it holds in its present state."""
-    if application.state in HOLDS_PLACE:
-        _release(
-            PlacementCapacity,
-            _place_filter(
-                application.placement_id, application.season_id, application.starts_on.month
-            ),
-        )
-    if application.state in HOLDS_CONTRACT_SLOT:
-        _release(
-            ContractSlot,
-            _contract_slot_filter(application.contract_id, application.exchange_month),
-        )
-
-
-def recount_usage() -> None:
-    """Set every ``used`` count from the applications that hold slots and places.
-
-    The services keep the counts in step one change at a time; this puts them right in
-    one go after a bulk load (the demo seeder) or a repair.
-    """
-    holding_slot = (
-        select(func.count())
-        .where(
-            Application.contract_id == ContractSlot.contract_id,
-            Application.exchange_month == ContractSlot.month,
-            Application.state.in_(HOLDS_CONTRACT_SLOT),
-        )
-        .scalar_subquery()
-    )
-    db.session.execute(update(ContractSlot).values(used=holding_slot))
-    holding_place = (
-        select(func.count())
-        .where(
-            Application.placement_id == PlacementCapacity.placement_id,
-            Application.season_id == PlacementCapacity.season_id,
-            extract("month", Application.starts_on) == PlacementCapacity.month,
-            Application.state.in_(HOLDS_PLACE),
-        )
-        .scalar_subquery()
-    )
-    db.session.execute(update(PlacementCapacity).values(used=holding_place))
-
-
-# Look-ups
 
 
 def exchange_conditions_for(application: Application) -> ExchangeConditions | None:
@@ -188,30 +57,42 @@ def exchange_conditions_for(application: Application) -> ExchangeConditions | No
     return find_conditions(application.host_nmo_id, application.program_id, application.season_id)
 
 
-def _next_number(program: Program, season: Season) -> int:
-    """The next running number for the program and season, safe under concurrency."""
-    counter_filter = and_(
-        ApplicationCounter.program_id == program.id, ApplicationCounter.season_id == season.id
-    )
-    for _ in range(2):
-        number = db.session.execute(
-            update(ApplicationCounter)
-            .where(counter_filter)
-            .values(last_number=ApplicationCounter.last_number + 1)
-            .returning(ApplicationCounter.last_number)
-            .execution_options(synchronize_session=False)
-        ).scalar()
-        if number is not None:
-            return number
-        try:
-            with db.session.begin_nested():
-                db.session.add(
-                    ApplicationCounter(program_id=program.id, season_id=season.id, last_number=1)
-                )
-            return 1
-        except IntegrityError:
-            continue  # another request made the counter first: take the next number
-    raise DomainError("Could not number the application; please try again.")
+def months_open_to_apply(application: Application, today: date) -> list[int]:
+    """The months, in season order, that the application may still name: hosted by the
+    host, not begun, and with the host's deadline for them not passed."""
+    conditions = exchange_conditions_for(application)
+    if conditions is None:
+        return calendar.open_months(application.season, today)
+    not_hosted = set(conditions.months_not_hosted or [])
+    season = application.season
+    return [
+        month
+        for month in SEASON_MONTHS
+        if month not in not_hosted
+        and calendar.month_is_open(
+            season.month_date(month),
+            today,
+            deadlines.application_deadline(conditions, season, month),
+        )
+    ]
+
+
+def steps_not_open_yet(application: Application, today: date) -> dict[Action, date]:
+    """The steps after acceptance that today's date still rules out, each with the day
+    from which it is possible; the page shows that day instead of the step."""
+    windows = step_windows()
+    opens = {}
+    if application.starts_on is not None:
+        opens[Action.MARK_ARRIVED] = calendar.arrival_opens_on(application.starts_on, windows)
+    if application.ends_on is not None:
+        opens[Action.SUBMIT_EVALUATION] = calendar.evaluation_opens_on(application.ends_on, windows)
+        opens[Action.CERTIFY] = calendar.certificate_opens_on(application.ends_on)
+    return {action: day for action, day in opens.items() if today < day}
+
+
+def nomination_months(application: Application, today: date) -> list[int]:
+    """The months the student can go that still take a nomination (not begun)."""
+    return calendar.open_months(application.season, today, application.months)
 
 
 # The student's part
@@ -241,20 +122,10 @@ def create_application(
             f"{home_nmo.acronym} has no {program.code} contract with {host_nmo.acronym} for "
             f"{season.code}, so no student can be nominated there. Choose another host."
         )
-    open_one = db.session.scalar(
-        select(Application).where(
-            Application.student_id == student.id,
-            Application.program_id == program.id,
-            Application.season_id == season.id,
-            Application.state.not_in([State.REJECTED, State.WITHDRAWN, State.CANCELLED]),
-        )
-    )
-    if open_one is not None:
-        raise DomainError(
-            f"You have application {open_one.code} for {program.code} {season.code} already; "
-            "withdraw it first to apply elsewhere."
-        )
-    number = _next_number(program, season)
+    live = live_application_of(student.id, program.id, season.id)
+    if live is not None:
+        raise _one_live_application(live, program, season)
+    number = moves.next_number(program, season)
     application = Application(
         code=application_code(program.code_prefix, season.short_code, number),
         number=number,
@@ -267,14 +138,33 @@ def create_application(
         study_year=student.year_of_study,
         state=State.DRAFT,
     )
-    db.session.add(application)
-    db.session.add(
-        StateTransition(
-            application=application, action="create", to_state=State.DRAFT, actor_id=student.id
-        )
-    )
-    db.session.flush()
+    try:
+        # The partial unique index decides between racing requests: the one that inserts
+        # second is refused here, and told which application the first one made.
+        with db.session.begin_nested():
+            db.session.add(application)
+            db.session.add(
+                StateTransition(
+                    application=application,
+                    action="create",
+                    to_state=State.DRAFT,
+                    actor_id=student.id,
+                )
+            )
+    except IntegrityError:
+        live = live_application_of(student.id, program.id, season.id)
+        if live is None:
+            raise
+        raise _one_live_application(live, program, season) from None
     return application
+
+
+def _one_live_application(live: Application, program: Program, season: Season) -> DomainError:
+    return DomainError(
+        f"You have application {live.code} for {program.code} {season.code} already: a "
+        "student has one application per program and season. Withdraw it first to apply "
+        "elsewhere."
+    )
 
 
 def _only_the_student_on_a_draft(student: User, application: Application) -> None:
@@ -318,6 +208,17 @@ def update_draft(
     refused = [month_name(m) for m in months if m in not_hosted]
     if refused:
         raise DomainError(f"{application.host_nmo.acronym} does not host in {', '.join(refused)}.")
+    today = clock.today()
+    for month in months:
+        if conditions is None:
+            calendar.refuse_begun_month(application.season, month, today, "applications")
+        else:
+            calendar.refuse_closed_application_month(
+                application.season,
+                month,
+                deadlines.application_deadline(conditions, application.season, month),
+                today,
+            )
     ranked = [placement_id for placement_id in placement_ids if placement_id]
     if len(set(ranked)) != len(ranked):
         raise DomainError("Each choice must be a different placement.")
@@ -376,15 +277,16 @@ def missing_for_submission(application: Application, today: date) -> list[str]:
     for kind in conditions.required_documents:
         if kind not in attached:
             missing.append(f"Attach your {DOCUMENT_KINDS.get(kind, kind).lower()}.")
-    late_months = [
-        (month, deadlines.application_deadline(conditions, application.season, month))
-        for month in application.months
-        if today > deadlines.application_deadline(conditions, application.season, month)
-    ]
-    for month, deadline in late_months:
-        missing.append(
-            f"The deadline for {month_name(month)} was {format_date(deadline)}; remove that month."
-        )
+    for month in application.months:
+        first_day = application.season.month_date(month)
+        deadline = deadlines.application_deadline(conditions, application.season, month)
+        if first_day <= today:
+            missing.append(f"{format_month(first_day)} has begun; remove that month.")
+        elif today > deadline:
+            missing.append(
+                f"The deadline for {format_month(first_day)} was {format_date(deadline)}; "
+                "remove that month."
+            )
     return missing
 
 
@@ -394,18 +296,18 @@ def submit_application(student: User, application: Application, today: date) -> 
     missing = missing_for_submission(application, today)
     if missing:
         raise DomainError("The application cannot be submitted yet: " + " ".join(missing))
-    _move(application, Action.SUBMIT, student, submitted_at=clock.now())
+    moves.move(application, Action.SUBMIT, student, submitted_at=clock.now())
     db.session.flush()
 
 
 def _close(application: Application, action: Action, actor: User, reason: str) -> None:
     """Reject, withdraw or cancel: give back the slot and place, and record the reason."""
-    _move(
+    moves.move(
         application,
         action,
         actor,
         reason,
-        capacity=lambda: _release_holdings(application),
+        capacity=lambda: moves.release_holdings(application),
         closed_at=clock.now(),
         closing_reason=(reason or "").strip(),
     )
@@ -419,16 +321,14 @@ def withdraw_application(student: User, application: Application, reason: str) -
 def confirm_application(
     student: User, application: Application, arrival_local: datetime, transport: str
 ) -> None:
-    """The card of confirmation (CC): when and how the student arrives."""
-    earliest = application.starts_on - timedelta(days=14) if application.starts_on else None
-    if earliest and not earliest <= arrival_local.date() <= application.ends_on:
-        raise DomainError(
-            "Give an arrival between two weeks before the start and the end of the exchange."
-        )
+    """The card of confirmation (CC): when and how the student arrives, a few days around
+    the start (calendar.cc_arrival_window)."""
+    if application.starts_on is not None:
+        calendar.refuse_cc_arrival(arrival_local, application.starts_on, step_windows())
     if not transport.strip():
         raise DomainError("Say how you travel.")
     confirmed_at = clock.now()
-    _move(
+    moves.move(
         application,
         Action.CONFIRM,
         student,
@@ -453,7 +353,9 @@ def submit_evaluation(
     ratings = (overall, placement, supervision, accommodation)
     if any(not 1 <= rating <= 5 for rating in ratings):
         raise DomainError("Rate each part from 1 to 5.")
-    _move(application, Action.SUBMIT_EVALUATION, student, completed_at=clock.now())
+    if application.ends_on is not None:
+        calendar.refuse_evaluation(application.ends_on, clock.today(), step_windows())
+    moves.move(application, Action.SUBMIT_EVALUATION, student, completed_at=clock.now())
     db.session.add(
         Evaluation(
             application=application,
@@ -472,24 +374,47 @@ def submit_evaluation(
 MAX_POINTS = Decimal("1000")
 
 
+POINTS_STEP = Decimal("0.01")
+
+
 def set_points(officer: User, application: Application, points: Decimal | None) -> None:
     """Rank a student: the home NMO while it selects (submitted), the host while it places
-    (nominated). The matcher ranks by these points when asked to."""
-    if points is not None and not Decimal("0") <= points <= MAX_POINTS:
-        raise DomainError(f"Give points from 0 to {MAX_POINTS}.")
+    (nominated). The matcher ranks by these points when asked to. Each change is kept in
+    the history: who, the old and the new points."""
+    if points is not None:
+        if not points.is_finite() or not Decimal("0") <= points <= MAX_POINTS:
+            raise DomainError(f"Give points from 0 to {MAX_POINTS}.")
+        if points != points.quantize(POINTS_STEP):
+            raise DomainError(
+                f"Give points with at most 2 decimals: {points} has more, and would be rounded."
+            )
     if not can_set_points(officer, application):
         raise NotAllowed(
             "The home national officer ranks submitted applications, the host's nominated ones."
         )
-    if application.state == State.SUBMITTED:
+    side = "home" if application.state == State.SUBMITTED else "host"
+    old = application.points if side == "home" else application.host_points
+    if old == points:
+        return
+    if side == "home":
         application.points = points
     else:
         application.host_points = points
+    db.session.add(
+        PointsChange(
+            application=application,
+            side=side,
+            old_points=old,
+            new_points=points,
+            actor_id=officer.id,
+        )
+    )
     db.session.flush()
 
 
 def nominate_application(officer: User, application: Application, month: int) -> None:
-    """The home NMO gives the application a slot of its contract with the host in ``month``."""
+    """The home NMO gives the application a slot of its contract with the host in
+    ``month``, a month the student can go that has not begun."""
     if month not in application.months:
         raise DomainError(
             f"The student can go in {', '.join(month_name(m) for m in application.months)}; "
@@ -501,6 +426,7 @@ def nominate_application(officer: User, application: Application, month: int) ->
         application.home_nmo_id,
         application.host_nmo_id,
     )
+    calendar.refuse_begun_month(application.season, month, clock.today(), "nominations")
     if contract is None:
         raise DomainError(f"There is no contract with {application.host_nmo.acronym}.")
     unconfirmed = nomination_refusal(contract)
@@ -511,13 +437,12 @@ def nominate_application(officer: User, application: Application, month: int) ->
         f"The contract with {application.host_nmo.acronym} has no free slot in "
         f"{month_name(month)}" + (f" (all {slot.slots} are used)." if slot and slot.slots else ".")
     )
-    _move(
+    slot_filter = moves.contract_slot_filter(contract.id, month)
+    moves.move(
         application,
         Action.NOMINATE,
         officer,
-        capacity=lambda: _take(
-            ContractSlot, _contract_slot_filter(contract.id, month), ContractSlot.slots, refusal
-        ),
+        capacity=lambda: moves.take(ContractSlot, slot_filter, ContractSlot.slots, refusal),
         contract_id=contract.id,
         exchange_month=month,
         nominated_at=clock.now(),
@@ -548,28 +473,31 @@ def accept_application(
         )
     if not placement.is_open:
         raise DomainError(f"{placement.title} is closed.")
-    nominated_month = application.season.month_date(application.exchange_month)
-    if (starts_on.year, starts_on.month) != (nominated_month.year, nominated_month.month):
+    if placement.weeks not in application.program.rules.weeks:
         raise DomainError(
-            f"The student is nominated for {format_month(nominated_month)}; "
-            "start the exchange in that month."
+            f"{placement.title} lasts {placement.weeks} weeks, which {application.program.code} "
+            "does not offer."
         )
+    today = clock.today()
+    month = application.exchange_month
+    calendar.refuse_begun_month(application.season, month, today, "acceptances")
+    calendar.refuse_start(starts_on, application.season.month_date(month), today)
     if not contact_person.strip():
         raise DomainError("Name the contact person for the student.")
-    place = _place_filter(placement.id, application.season_id, starts_on.month)
+    place = moves.place_filter(placement.id, application.season_id, starts_on.month)
     capacity = db.session.scalar(select(PlacementCapacity.capacity).where(place))
     refusal = f"{placement.title} has no free place in {month_name(starts_on.month)}" + (
         f" (all {capacity} are taken)." if capacity else "."
     )
     accepted_at = clock.now()
-    _move(
+    moves.move(
         application,
         Action.ACCEPT,
         officer,
-        capacity=lambda: _take(PlacementCapacity, place, PlacementCapacity.capacity, refusal),
+        capacity=lambda: moves.take(PlacementCapacity, place, PlacementCapacity.capacity, refusal),
         placement_id=placement.id,
         starts_on=starts_on,
-        ends_on=starts_on + timedelta(weeks=placement.weeks),
+        ends_on=calendar.exchange_end(starts_on, placement.weeks),
         contact_person=contact_person.strip(),
         contact_email=(contact_email or "").strip() or None,
         accepted_at=accepted_at,
@@ -581,14 +509,24 @@ def accept_application(
     db.session.flush()
 
 
-def mark_arrived(officer: User, application: Application) -> None:
-    _move(application, Action.MARK_ARRIVED, officer, arrived_at=clock.now())
-    db.session.flush()
+def mark_arrived(officer: User, application: Application, arrived_on: date | None = None) -> None:
+    """The host marks the student as arrived, on ``arrived_on`` (default today): from a
+    few days before the start, and never in the future."""
+    today = clock.today()
+    arrived_on = arrived_on or today
+    if application.starts_on is not None:
+        calendar.refuse_arrival(arrived_on, application.starts_on, today, step_windows())
+    arrived_at = (
+        clock.now() if arrived_on == today else datetime.combine(arrived_on, time(), tzinfo=UTC)
+    )
+    moves.move(application, Action.MARK_ARRIVED, officer, arrived_at=arrived_at)
 
 
 def certify_application(officer: User, application: Application) -> None:
-    _move(application, Action.CERTIFY, officer, certified_at=clock.now())
-    db.session.flush()
+    """The certificate records a completed exchange: issued only after its end date."""
+    if application.ends_on is not None:
+        calendar.refuse_certificate(application.ends_on, clock.today())
+    moves.move(application, Action.CERTIFY, officer, certified_at=clock.now())
 
 
 def cancel_application(officer: User, application: Application, reason: str) -> None:
@@ -597,7 +535,12 @@ def cancel_application(officer: User, application: Application, reason: str) -> 
 
 def substitute_candidates(application: Application) -> list[Application]:
     """Submitted applications that could take over a cancelled one's contract slot: same
-    NMO, host, program and season, and free in the slot's month."""
+    NMO, host, program and season, and free in the slot's month; none once that month
+    has begun."""
+    if application.exchange_month is None or not calendar.month_is_open(
+        application.season.month_date(application.exchange_month), clock.today()
+    ):
+        return []
     candidates = db.session.scalars(
         select(Application)
         .where(
@@ -619,6 +562,9 @@ def substitute_application(officer: User, cancelled: Application, substitute: Ap
         raise NotAllowed("Only the home national officer chooses a substitute.")
     if cancelled.state not in (State.CANCELLED, State.WITHDRAWN) or cancelled.contract_id is None:
         raise DomainError("Only a cancelled or withdrawn nominated exchange gets a substitute.")
+    calendar.refuse_begun_month(
+        cancelled.season, cancelled.exchange_month, clock.today(), "substitutes"
+    )
     if substitute not in substitute_candidates(cancelled):
         raise DomainError(
             "The substitute must be a submitted application of the same NMO to the same host, "
@@ -637,13 +583,13 @@ def substitute_application(officer: User, cancelled: Application, substitute: Ap
         f"The slot of {cancelled.code} in {month_name(cancelled.exchange_month)} has been "
         "given to another nomination since."
     )
-    slot = _contract_slot_filter(cancelled.contract_id, cancelled.exchange_month)
-    _move(
+    slot = moves.contract_slot_filter(cancelled.contract_id, cancelled.exchange_month)
+    moves.move(
         substitute,
         Action.NOMINATE,
         officer,
         f"Substitute for {cancelled.code}",
-        capacity=lambda: _take(ContractSlot, slot, ContractSlot.slots, refusal),
+        capacity=lambda: moves.take(ContractSlot, slot, ContractSlot.slots, refusal),
         substitute_for_id=cancelled.id,
         contract_id=cancelled.contract_id,
         exchange_month=cancelled.exchange_month,

@@ -18,12 +18,13 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from exchange import clock
-from exchange.applications import queries, services
+from exchange.applications import calendar, queries, services
 from exchange.applications.deadlines import late_cards
 from exchange.applications.documents import DOCUMENT_KINDS, document_path
 from exchange.applications.forms import (
     AcceptForm,
     ApplicationForm,
+    ArrivalForm,
     ConfirmationForm,
     DocumentForm,
     EvaluationForm,
@@ -42,7 +43,7 @@ from exchange.auth.decorators import login_required, role_required
 from exchange.auth.models import Role
 from exchange.auth.permissions import can_place_in
 from exchange.extensions import db, limiter
-from exchange.months import month_name
+from exchange.months import format_date, month_name
 from exchange.organizations import queries as organization_queries
 from exchange.organizations.models import NMO, Program, Season
 from exchange.organizations.queries import active_nmos, seasons_open_for_applications
@@ -138,6 +139,14 @@ def edit(code: str):
         return redirect(url_for("applications.show", code=code))
     limit = application.program.max_preferences
     form = ApplicationForm()
+    # Only months the host hosts, that have not begun and whose deadline has not passed.
+    form.months.choices = [
+        SelectChoice(month, month_name(month))
+        for month in services.months_open_to_apply(application, clock.today())
+    ]
+    # A month not offered (begun, past its deadline, not hosted) reaches the service,
+    # which refuses it by name and says why.
+    form.months.validate_choice = False
     choices = [SelectChoice(0, "—"), *_placement_choices(application)]
     for field in form.choice_fields(4):
         field.choices = choices
@@ -262,8 +271,15 @@ def show(code: str):
         selectinload(Application.preferences).selectinload(Preference.placement),
         selectinload(Application.documents),
     )
+    return _render_show(application)
+
+
+def _render_show(application: Application, **submitted) -> str:
+    """The application's page; ``submitted`` holds a refused form, shown as typed."""
+    today = clock.today()
     flags = page_flags(current_user, application)
     actions = flags.actions
+    not_before = services.steps_not_open_yet(application, today)
     forms = {}
     if Action.NOMINATE in actions:
         forms["nominate"] = NominateForm()
@@ -271,8 +287,12 @@ def show(code: str):
     if Action.ACCEPT in actions:
         forms["accept"] = _accept_form(application)
     if Action.CONFIRM in actions:
-        forms["confirm"] = ConfirmationForm()
-    if Action.SUBMIT_EVALUATION in actions:
+        forms["confirm"] = submitted.get("confirm") or _confirmation_form(application)
+    if Action.MARK_ARRIVED in actions and Action.MARK_ARRIVED not in not_before:
+        forms["arrived"] = ArrivalForm()
+        if request.method == "GET":
+            forms["arrived"].arrived_on.data = today
+    if Action.SUBMIT_EVALUATION in actions and Action.SUBMIT_EVALUATION not in not_before:
         forms["evaluate"] = EvaluationForm()
     points_form = None
     if flags.can_set_points:
@@ -302,7 +322,19 @@ def show(code: str):
         points_form=points_form,
         late=late_cards(application, clock.today()),
         conditions=services.exchange_conditions_for(application),
-        history=application.history,
+        # The state steps and the points changes, in the order they happened.
+        history=sorted(
+            [*application.history, *queries.points_history(application)],
+            key=lambda step: step.created_at,
+        ),
+        arrival_opens=(
+            calendar.arrival_opens_on(application.starts_on, services.step_windows())
+            if application.starts_on
+            else None
+        ),
+        not_before=not_before,
+        today=today,
+        same_months=_exchanges_in_the_same_months(application, actions),
         has_card_of_acceptance=flags.has_card_of_acceptance,
         document_kinds=DOCUMENT_KINDS,
         Action=Action,
@@ -310,7 +342,37 @@ def show(code: str):
 
 
 def _month_choices(application: Application) -> list[SelectChoice]:
-    return [SelectChoice(month, month_name(month)) for month in application.months]
+    """The months the student can go that have not begun: the only ones offered."""
+    return [
+        SelectChoice(month, month_name(month))
+        for month in services.nomination_months(application, clock.today())
+    ]
+
+
+def _exchanges_in_the_same_months(application: Application, actions) -> list[Application]:
+    """Before an officer nominates or accepts: the student's exchanges in the other
+    program in the months concerned, to warn of a student booked twice."""
+    if Action.NOMINATE in actions:
+        months = application.months
+    elif Action.ACCEPT in actions:
+        months = [application.exchange_month]
+    else:
+        return []
+    return queries.exchanges_in_the_same_months(application, months)
+
+
+def _confirmation_form(application: Application) -> ConfirmationForm:
+    form = ConfirmationForm()
+    earliest, latest = calendar.cc_arrival_window(application.starts_on, services.step_windows())
+    form.arrival_local.description = (
+        f"Between {format_date(earliest)} and {format_date(latest)}: the exchange starts on "
+        f"{format_date(application.starts_on)}."
+    )
+    form.arrival_local.render_kw = {
+        "min": f"{earliest.isoformat()}T00:00",
+        "max": f"{latest.isoformat()}T23:59",
+    }
+    return form
 
 
 def _accept_form(application: Application) -> AcceptForm:
@@ -326,10 +388,20 @@ def _accept_form(application: Application) -> AcceptForm:
         )
         for p in placements
     ]
-    if request.method == "GET" and application.exchange_month:
-        form.starts_on.data = application.season.month_date(application.exchange_month)
-        form.contact_person.data = current_user.name
-        form.contact_email.data = current_user.email
+    if application.exchange_month:
+        first_day = application.season.month_date(application.exchange_month)
+        earliest, latest = calendar.start_window(first_day, clock.today())
+        form.starts_on.render_kw = {"min": earliest.isoformat(), "max": latest.isoformat()}
+        weeks = sorted({p.weeks for p in placements}) or list(application.program.rules.weeks)
+        length = " or ".join(str(w) for w in weeks)
+        form.starts_on.description = (
+            f"Between {format_date(earliest)} and {format_date(latest)}. The exchange lasts "
+            f"{length} weeks from the start, as its placement says."
+        )
+        if request.method == "GET":
+            form.starts_on.data = earliest
+            form.contact_person.data = current_user.name
+            form.contact_email.data = current_user.email
     return form
 
 
@@ -351,11 +423,23 @@ def nominate(code: str):
     application = _application_or_404(code)
     form = NominateForm()
     form.month.choices = _month_choices(application)
+    form.month.validate_choice = False  # the service refuses a begun month by name
     if not form.validate_on_submit():
         return _refused("Choose a month.", application)
-    with attempt(f"{application.code} is nominated to {application.host_nmo.acronym}."):
+    with attempt(f"{application.code} is nominated to {application.host_nmo.acronym}.") as outcome:
         services.nominate_application(current_user, application, form.month.data)
+    if outcome.ok:
+        _warn_of_the_same_months(application, [form.month.data])
     return _to_page(application)
+
+
+def _warn_of_the_same_months(application: Application, months: list[int]) -> None:
+    for other in queries.exchanges_in_the_same_months(application, months):
+        flash(
+            f"{application.student.name} also holds {other.code} ({other.program.code}) in "
+            f"{month_name(other.exchange_month)}: check the two exchanges do not overlap.",
+            "warning",
+        )
 
 
 @bp.route("/<code>/accept", methods=["POST"])
@@ -369,7 +453,7 @@ def accept(code: str):
         )
         return _refused(errors, application)
     placement = db.session.get(Placement, form.placement_id.data)
-    with attempt(f"{application.code} is accepted; the card of acceptance is issued."):
+    with attempt(f"{application.code} is accepted; the card of acceptance is issued.") as outcome:
         services.accept_application(
             current_user,
             application,
@@ -378,6 +462,8 @@ def accept(code: str):
             form.contact_person.data,
             form.contact_email.data,
         )
+    if outcome.ok:
+        _warn_of_the_same_months(application, [application.exchange_month])
     return _to_page(application)
 
 
@@ -385,16 +471,22 @@ def accept(code: str):
 @role_required(Role.STUDENT)
 def confirm(code: str):
     application = _application_or_404(code)
-    form = ConfirmationForm()
+    if Action.CONFIRM not in page_flags(current_user, application).actions:
+        return _refused("The card of confirmation is not yours to send now.", application)
+    form = _confirmation_form(application)
     if not form.validate_on_submit():
-        return _refused("Give your arrival date, time and transport.", application)
-    with attempt("Your card of confirmation is in. Have a good journey!"):
+        flash("Give your arrival date, time and transport.", "danger")
+        return _render_show(application, confirm=form), 422
+    with attempt("Your card of confirmation is in. Have a good journey!") as outcome:
         services.confirm_application(
             current_user,
             application,
             form.arrival_local.data,
             form.transport.data,
         )
+    if not outcome.ok:
+        # What the student typed stays in the form, beside the window it must fall in.
+        return _render_show(application, confirm=form), 422
     return _to_page(application)
 
 
@@ -402,10 +494,11 @@ def confirm(code: str):
 @role_required(Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER)
 def mark_arrived(code: str):
     application = _application_or_404(code)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
+    form = ArrivalForm()
+    if not form.validate_on_submit():
+        return _refused("Give the day the student arrived.", application)
     with attempt(f"{application.student.name} has arrived."):
-        services.mark_arrived(current_user, application)
+        services.mark_arrived(current_user, application, form.arrived_on.data)
     return _to_page(application)
 
 

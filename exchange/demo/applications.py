@@ -394,6 +394,7 @@ class ApplicationParts:
         start, start_day, end_day = utc_at(starts_on), utc_at(starts_on, 0), utc_at(ends_on, 0)
         month_start = starts_on.replace(day=1)
         deadline = month_start - timedelta(weeks=self.lead_weeks[(host_id, program)])
+        before_month = utc_at(month_start, 0) - GAP
         natural = {
             State.DRAFT: Step(
                 start - timedelta(days=rng.randint(170, 260), minutes=rng.randint(0, 600)),
@@ -401,13 +402,12 @@ class ApplicationParts:
             ),
             # Before the host's deadline for the month, as the services require.
             State.SUBMITTED: Step(timedelta(days=rng.randint(2, 30)), cap=utc_at(deadline, 12)),
-            State.NOMINATED: Step(
-                timedelta(days=rng.randint(5, 30)), cap=start - timedelta(days=1)
-            ),
+            # Nominations and acceptances go only into months that have not begun.
+            State.NOMINATED: Step(timedelta(days=rng.randint(5, 30)), cap=before_month),
             # Some CAs come later than the 8 weeks before the start: late CAs exist.
             State.ACCEPTED: Step(
                 start - timedelta(days=rng.randint(35, 100), hours=rng.randint(0, 8)),
-                cap=start - timedelta(days=1),
+                cap=before_month,
             ),
             State.CONFIRMED: Step(timedelta(days=rng.randint(3, 14)), cap=start_day - GAP),
             State.IN_PROGRESS: Step(

@@ -69,31 +69,37 @@ def test_the_whole_cycle_from_application_to_certificate(client, world, spring):
     assert application.state == State.CONFIRMED
     assert application.arrival_transport == "Train from Zagreb"
 
-    # The host local officer marks the arrival; the student evaluates; the host certifies.
-    as_user(client, world.host_leo)
-    client.post(f"/applications/{code}/arrived")
+    # The host local officer marks the arrival; the student evaluates; the host certifies,
+    # each on a day the exchange's dates allow (it runs 6 July to 3 August 2026).
+    # (Each traveller signs in on the day: a session lasts 31 days.)
+    with time_machine.travel("2026-07-06 10:00Z", tick=False):
+        as_user(client, world.host_leo)
+        client.post(f"/applications/{code}/arrived", data={"arrived_on": "2026-07-06"})
     db.session.refresh(application)
     assert application.state == State.IN_PROGRESS
-    as_user(client, world.student)
-    client.post(
-        f"/applications/{code}/evaluation",
-        data={
-            "overall": 5,
-            "placement": 4,
-            "supervision": 5,
-            "accommodation": 3,
-            "comments": "Great team.",
-        },
-    )
+    assert application.arrived_at.date() == date(2026, 7, 6)
+    with time_machine.travel("2026-07-27 10:00Z", tick=False):
+        as_user(client, world.student)
+        client.post(
+            f"/applications/{code}/evaluation",
+            data={
+                "overall": 5,
+                "placement": 4,
+                "supervision": 5,
+                "accommodation": 3,
+                "comments": "Great team.",
+            },
+        )
     db.session.refresh(application)
     assert application.state == State.COMPLETED
     assert application.evaluation.overall_rating == 5
-    as_user(client, world.host_leo)
-    client.post(f"/applications/{code}/certify")
+    with time_machine.travel("2026-08-04 10:00Z", tick=False):
+        as_user(client, world.host_leo)
+        client.post(f"/applications/{code}/certify")
+        as_user(client, world.student)
+        certificate = client.get(f"/applications/{code}/certificate.pdf")
     db.session.refresh(application)
     assert application.state == State.CERTIFIED
-    as_user(client, world.student)
-    certificate = client.get(f"/applications/{code}/certificate.pdf")
     assert certificate.status_code == 200 and certificate.data.startswith(b"%PDF")
 
     # Every step is in the history, shown as a timeline.
@@ -113,7 +119,8 @@ def test_the_whole_cycle_from_application_to_certificate(client, world, spring):
         State.CERTIFIED,
     ]
     assert [s.actor_id for s in steps][2:4] == [world.home_neo.id, world.host_leo.id]
-    page = client.get(f"/applications/{code}").get_data(as_text=True)
+    with time_machine.travel("2026-08-04 10:00Z", tick=False):
+        page = client.get(f"/applications/{code}").get_data(as_text=True)
     assert page.count('class="mb-2"') >= len(steps) and "History" in page
 
     # Capacities were taken and are held.
@@ -155,7 +162,7 @@ def test_submission_after_the_deadline_is_refused(client, world, spring):
         page = client.post(f"/applications/{code}/submit", follow_redirects=True).get_data(
             as_text=True
         )
-    assert "The deadline for July was 6 May 2026" in page
+    assert "The deadline for July 2026 was 6 May 2026" in page
     application = db.session.scalar(select(Application).where(Application.code == code))
     assert application.state == State.DRAFT
 

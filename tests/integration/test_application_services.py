@@ -114,8 +114,8 @@ def test_one_open_application_per_program_and_season(world):
         with pytest.raises(DomainError) as refused:
             apply(world, host=host)
         assert str(refused.value) == (
-            f"You have application {first.code} for SCOPE 2026/27 already; "
-            "withdraw it first to apply elsewhere."
+            f"You have application {first.code} for SCOPE 2026/27 already: a student has one "
+            "application per program and season. Withdraw it first to apply elsewhere."
         )
     assert count(Application) == 1
 
@@ -481,7 +481,8 @@ def test_the_exchange_starts_in_the_nominated_month_of_the_season(world, starts_
         world,
         application,
         DomainError,
-        "The student is nominated for July 2026; start the exchange in that month.",
+        "The student is nominated for July 2026: start the exchange between 1 July 2026 and "
+        "31 July 2026.",
         starts_on=starts_on,
     )
 

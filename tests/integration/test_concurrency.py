@@ -136,3 +136,49 @@ def test_two_nominations_of_the_same_application_take_one_slot(app):
     assert db.session.scalar(select(ContractSlot.used)) == 1
     steps = db.session.get(Application, application.id).history
     assert [s.to_state for s in steps] == [State.NOMINATED]
+
+
+def test_racing_new_applications_make_one_live_application(app):
+    """Ten "new application" requests of one student at once: the partial unique index
+    lets one through, and every other request is told which application exists."""
+    home = builders.nmo("CROMSIC", "HR", "Croatia")
+    host = builders.nmo("SLOMSIC", "SI", "Slovenia")
+    student = builders.user(Role.STUDENT, lc_=builders.lc(home, "LC Zagreb"))
+    builders.contract(home, host)
+    builders.exchange_conditions(host)
+    season, program = builders.season(), builders.program()
+    db.session.commit()
+    racers = 10
+    barrier = threading.Barrier(racers)
+    pages, errors = [None] * racers, []
+    form = {"season_id": season.id, "program_id": program.id, "host_nmo_id": host.id}
+    email = student.email
+
+    def run(index):
+        try:
+            client = app.test_client()
+            assert log_in(client, email).status_code == 302
+            barrier.wait(timeout=30)
+            response = client.post("/applications/new", data=form, follow_redirects=True)
+            pages[index] = (response.status_code, response.get_data(as_text=True))
+        except Exception as error:  # reported below: a thread cannot fail the test itself
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(racers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+
+    db.session.expire_all()
+    (application,) = db.session.scalars(select(Application)).all()
+    assert application.state == State.DRAFT
+    assert [status for status, _ in pages] == [200] * racers
+    started = [page for _, page in pages if f"{application.code} is started" in page]
+    refused = [
+        page
+        for _, page in pages
+        if f"You have application {application.code} for SCOPE 2026/27 already" in page
+    ]
+    assert (len(started), len(refused)) == (1, racers - 1)

@@ -99,10 +99,11 @@ def test_database_refuses_broken_invariants(app):
     )
 
     def application(**columns):
+        # A student of their own each, so that only the check under test can refuse it.
         values = {
             "code": "P-2627-00001",
             "number": 1,
-            "student": student,
+            "student": builders.user(Role.STUDENT, lc_=lc),
             "program": builders.program(),
             "season": season,
             "home_nmo_id": nmo.id,
@@ -139,3 +140,23 @@ def test_database_refuses_broken_invariants(app):
         )
     )
     db.session.flush()  # the same row with what its state needs is taken
+
+
+def test_the_database_keeps_one_live_application_per_student_program_and_season(app):
+    nmo, host = builders.nmo(), builders.nmo(country_code="SI", country_name="Slovenia")
+    student = builders.user(Role.STUDENT, lc_=builders.lc(nmo))
+    first = builders.application(student, host)
+    _refused(lambda: builders.application(student, host))
+    # Another program, or another season, is another application.
+    builders.application(student, host, program_code="SCORE")
+    builders.application(student, host, season_code="2027/28")
+    # Once the first is closed, a new one may be made; closed ones never count.
+    now = clock.now()
+    first.state, first.closed_at, first.closing_reason = State.WITHDRAWN, now, "Changed my mind"
+    db.session.flush()
+    second = builders.application(student, host)
+    second.state, second.closed_at, second.closing_reason = State.REJECTED, now, "Year 2"
+    second.submitted_at = now
+    db.session.flush()
+    builders.application(student, host)
+    _refused(lambda: builders.application(student, host))

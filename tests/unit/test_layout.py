@@ -26,6 +26,8 @@ DOMAIN_PACKAGES = (
 PURE_MODULES = (
     "exchange.applications.states",
     "exchange.applications.deadlines",
+    "exchange.applications.calendar",
+    "exchange.organizations.seasons",
     "exchange.applications.codes",
     "exchange.matching.engine",
     "exchange.organizations.programs",
