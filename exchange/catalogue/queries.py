@@ -1,5 +1,6 @@
 """Queries behind the catalogue: open placements of participating hosts, their free months,
-and hosts' exchange conditions. Every filter runs in SQL."""
+and hosts' exchange conditions. Every filter runs in SQL. Which months are still open is
+``applications.calendar``'s rule, asked here, never restated."""
 
 import json
 from collections import defaultdict
@@ -9,6 +10,7 @@ from datetime import date
 from sqlalchemy import Select, String, cast, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
+from exchange.applications.calendar import month_is_open, open_months
 from exchange.applications.deadlines import application_deadline
 from exchange.conditions.models import ExchangeConditions
 from exchange.extensions import db
@@ -95,7 +97,7 @@ def open_placements(program: Program, season: Season | None, filters: PlacementF
                 PlacementCapacity.placement_id == Placement.id,
                 PlacementCapacity.season_id == season.id,
                 PlacementCapacity.month == filters.month,
-                PlacementCapacity.capacity > 0,
+                PlacementCapacity.capacity > PlacementCapacity.used,
             )
         )
     if filters.language:
@@ -146,15 +148,20 @@ def languages_of(program: Program) -> list[str]:
     return sorted(languages)
 
 
-def free_months(placement_ids: list[int], season: Season | None) -> dict[int, list[int]]:
-    """For each placement, the season's months with a free place, in season order."""
-    if not placement_ids or season is None:
+def free_months(
+    placement_ids: list[int], season: Season | None, today: date
+) -> dict[int, list[int]]:
+    """For each placement, the season's open months (not begun by ``today``) with a free
+    place, in season order."""
+    months_open = open_months(season, today) if season is not None else []
+    if not placement_ids or not months_open:
         return {}
     rows = db.session.execute(
         select(PlacementCapacity.placement_id, PlacementCapacity.month)
         .where(
             PlacementCapacity.placement_id.in_(placement_ids),
             PlacementCapacity.season_id == season.id,
+            PlacementCapacity.month.in_(months_open),
         )
         .group_by(PlacementCapacity.placement_id, PlacementCapacity.month)
         .having(func.sum(PlacementCapacity.capacity - PlacementCapacity.used) > 0)
@@ -167,11 +174,38 @@ def free_months(placement_ids: list[int], season: Season | None) -> dict[int, li
     return dict(months)
 
 
-def application_deadlines(conditions: ExchangeConditions, season: Season) -> list[tuple[int, date]]:
-    """(month, last day to apply) for each month of the season that the host hosts."""
+@dataclass(frozen=True)
+class MonthDeadline:
+    """A hosted month of the season, its last day to apply, and whether it still takes
+    applications today: ``begun`` when its first day has come, else closed when the
+    deadline has passed."""
+
+    month: int
+    first_day: date
+    deadline: date
+    takes_applications: bool
+    begun: bool
+
+
+def application_deadlines(
+    conditions: ExchangeConditions, season: Season, today: date
+) -> list[MonthDeadline]:
+    """Each month of the season that the host hosts, in season order, with its deadline
+    and whether it takes applications on ``today``."""
     not_hosted = set(conditions.months_not_hosted or [])
-    return [
-        (month, application_deadline(conditions, season, month))
-        for month in SEASON_MONTHS
-        if month not in not_hosted
-    ]
+    rows = []
+    for month in SEASON_MONTHS:
+        if month in not_hosted:
+            continue
+        first_day = season.month_date(month)
+        deadline = application_deadline(conditions, season, month)
+        rows.append(
+            MonthDeadline(
+                month=month,
+                first_day=first_day,
+                deadline=deadline,
+                takes_applications=month_is_open(first_day, today, deadline),
+                begun=not month_is_open(first_day, today),
+            )
+        )
+    return rows

@@ -1,17 +1,23 @@
-"""The catalogue students browse: host NMOs' exchange conditions and their placements."""
+"""The catalogue students browse: host NMOs' exchange conditions and their placements,
+in a season (``?season=2026/27``, the current one unless another is chosen), listing only
+the months that have not begun."""
+
+from dataclasses import dataclass
+from datetime import date
 
 from flask import Blueprint, abort, render_template, request
 from flask_login import current_user
 
 from exchange import clock
+from exchange.applications.calendar import open_months
 from exchange.applications.documents import DOCUMENT_KINDS
 from exchange.auth.decorators import login_required
 from exchange.catalogue import queries
 from exchange.catalogue.queries import PlacementFilters
 from exchange.conditions.queries import find_conditions
 from exchange.months import SEASON_MONTHS
-from exchange.organizations.models import Program
-from exchange.organizations.queries import current_season, programs
+from exchange.organizations.models import Program, Season
+from exchange.organizations.queries import current_season, open_seasons, programs
 from exchange.web.paging import page_of
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
@@ -19,15 +25,59 @@ bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 DEFAULT_PROGRAM = "SCOPE"
 
 
-def _month_arg() -> int | None:
+@dataclass(frozen=True)
+class SeasonShown:
+    """The season the catalogue shows, the seasons it offers, and the ``season`` argument
+    that links within the catalogue carry (None for the default, to keep links plain)."""
+
+    season: Season | None
+    choices: list[Season]
+    arg: str | None
+    today: date
+
+    @property
+    def open_months(self) -> list[int]:
+        """The season's months that have not begun: the only ones the catalogue offers."""
+        return open_months(self.season, self.today) if self.season else []
+
+    @property
+    def later_seasons(self) -> list[Season]:
+        """The seasons on offer that start after the one shown."""
+        if self.season is None:
+            return []
+        return [s for s in self.choices if s.starts_on > self.season.starts_on]
+
+
+def _season_shown() -> SeasonShown:
+    """The season asked for among those that have not ended, else the current one; an
+    unknown or ended code falls back to the current season."""
+    default = current_season()
+    choices = open_seasons()
+    if default is not None and default not in choices:
+        choices = [default, *choices]  # every season has ended: show the latest one
+    wanted = request.args.get("season", "")
+    season = next((s for s in choices if s.code == wanted), default)
+    arg = season.code if season is not None and season != default else None
+    return SeasonShown(season, choices, arg, clock.today())
+
+
+def _month_arg(shown: SeasonShown) -> tuple[int | None, date | None]:
+    """The month filter if it names an open month of the season shown; else no filter,
+    and the first day of the begun month asked for, so that the page can say why."""
     month = request.args.get("month", type=int)
-    return month if month in SEASON_MONTHS else None
+    if month in shown.open_months:
+        return month, None
+    if month in SEASON_MONTHS and shown.season is not None:
+        return None, shown.season.month_date(month)
+    return None, None
 
 
-def _placement_page(program: Program, season, filters: PlacementFilters):
+def _placement_page(program: Program, shown: SeasonShown, filters: PlacementFilters):
     """One page of the filtered placements and the free months of those on it."""
-    page = page_of(queries.open_placements(program, season, filters))
-    free = queries.free_months([placement.id for placement in page.items], season)
+    page = page_of(queries.open_placements(program, shown.season, filters))
+    free = queries.free_months(
+        [placement.id for placement in page.items], shown.season, shown.today
+    )
     return page, free
 
 
@@ -39,21 +89,24 @@ def index():
     program = next((p for p in all_programs if p.code == program_code), None)
     if program is None:
         program = next(p for p in all_programs if p.code == DEFAULT_PROGRAM)
-    season = current_season()
+    shown = _season_shown()
+    month, begun_month = _month_arg(shown)
     filters = PlacementFilters(
         region_id=request.args.get("region", type=int),
         nmo_code=request.args.get("country", "").strip(),
         field=request.args.get("field", "").strip(),
-        month=_month_arg(),
+        month=month,
         language=request.args.get("language", "").strip(),
         text=request.args.get("q", "").strip(),
     )
-    page, free = _placement_page(program, season, filters)
+    page, free = _placement_page(program, shown, filters)
     return render_template(
         "catalogue/index.html",
         program=program,
         programs=all_programs,
-        season=season,
+        season=shown.season,
+        shown=shown,
+        begun_month=begun_month,
         filters=filters,
         page=page,
         free_months=free,
@@ -61,7 +114,6 @@ def index():
         hosts=queries.participating_hosts(program),
         fields=queries.fields_of(program),
         languages=queries.languages_of(program),
-        months=SEASON_MONTHS,
     )
 
 
@@ -72,17 +124,21 @@ def host(nmo_code: str, program_code: str):
     program = queries.program_by_code(program_code)
     if nmo is None or program is None or program not in nmo.programs:
         abort(404)
-    season = current_season()
+    shown = _season_shown()
+    season = shown.season
     conditions = find_conditions(nmo.id, program.id, season.id) if season else None
-    deadlines = queries.application_deadlines(conditions, season) if conditions else []
-    filters = PlacementFilters(nmo_code=nmo.code, month=_month_arg())
-    page, free = _placement_page(program, season, filters)
+    deadlines = queries.application_deadlines(conditions, season, shown.today) if conditions else []
+    month, begun_month = _month_arg(shown)
+    filters = PlacementFilters(nmo_code=nmo.code, month=month)
+    page, free = _placement_page(program, shown, filters)
     membership = current_user.student_membership
     return render_template(
         "catalogue/host.html",
         nmo=nmo,
         program=program,
         season=season,
+        shown=shown,
+        begun_month=begun_month,
         conditions=conditions,
         deadlines=deadlines,
         filters=filters,
@@ -90,7 +146,6 @@ def host(nmo_code: str, program_code: str):
         free_months=free,
         months=SEASON_MONTHS,
         document_kinds=DOCUMENT_KINDS,
-        today=clock.today(),
         # Only students apply, and never to their own NMO.
         can_apply=membership is not None and membership.nmo_id != nmo.id,
         own_nmo=membership is not None and membership.nmo_id == nmo.id,

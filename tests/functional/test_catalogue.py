@@ -98,6 +98,23 @@ def titles(page: str) -> set[str]:
     return set(re.findall(r'<span class="fw-semibold">([^<]+)</span>', page))
 
 
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def deadline_rows(page: str) -> dict[str, tuple[str, str]]:
+    """The host page's deadlines table: for each month ("July 2026"), its last day to apply
+    and whether it takes applications."""
+    table = re.search(r'<table[^>]*id="deadlines"[^>]*>.*?<tbody>(.*?)</tbody>', page, re.DOTALL)
+    assert table, "no deadlines table"
+    rows = {}
+    for row in re.findall(r"<tr[^>]*>(.*?)</tr>", table.group(1), re.DOTALL):
+        cells = [_text(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)]
+        if len(cells) == 3:
+            rows[cells[0]] = (cells[1], cells[2])
+    return rows
+
+
 @pytest.fixture
 def catalogue(federation):
     """Three departments in two regions, with different fields, months and languages."""
@@ -269,10 +286,13 @@ def test_host_page_shows_conditions_deadlines_and_apply_link(client, catalogue, 
     assert "4 weeks before the start" in page
     assert "Cancel 6 weeks before the start" in page
     # The first day of the month minus the lead time.
-    assert "3 June 2026" in page  # July 2026
-    assert "4 July 2026" in page  # August 2026
-    assert "1 February 2027" in page  # March 2027: February has 28 days
-    assert "December 2026" not in page  # not hosted
+    deadlines = deadline_rows(page)
+    assert deadlines["July 2026"] == ("3 June 2026", "Open")
+    assert deadlines["August 2026"] == ("4 July 2026", "Open")
+    assert deadlines["March 2027"] == ("1 February 2027", "Open")  # February has 28 days
+    assert "December 2026" not in deadlines  # not hosted
+    assert "January 2027" not in deadlines
+    assert len(deadlines) == 10
     assert 'href="/applications/new?host=SLOMSIC&amp;program=SCOPE"' in page
     assert "Apply to SLOMSIC" in page
     # Only this host's placements, without the other host's.
@@ -326,3 +346,13 @@ def test_a_program_the_host_does_not_take_part_in_is_not_found(client, federatio
     login(federation.student)
     assert client.get("/catalogue/SCOPEONLY/SCOPE").status_code == 200
     assert client.get("/catalogue/SCOPEONLY/SCORE").status_code == 404
+
+
+def test_the_month_filter_leaves_out_placements_full_that_month(client, federation, login):
+    department(federation.host_lc, "Full in July", months={7: 1, 8: 1}, used={7: 1})
+    department(federation.host_lc, "Free in July", months={7: 2}, used={7: 1})
+    db.session.commit()
+    login(federation.student)
+    page = client.get("/catalogue/?month=7").get_data(as_text=True)
+    assert titles(page) == {"Free in July"}
+    assert "1 department with places in July" in page
