@@ -1,13 +1,23 @@
 """The exchange conditions form."""
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from exchange.applications.documents import DOCUMENT_KINDS
 from exchange.applications.forms import MONTH_CHOICES, MultiCheckboxField
 from exchange.conditions.services import (
+    ACCOMMODATION_REQUIRED,
+    CANCELLATION_POLICY_REQUIRED,
     CURRENCIES,
     MAX_FEE,
     MAX_LEAD_WEEKS,
@@ -24,8 +34,12 @@ def currency_choices(current: str | None = None) -> list[SelectChoice]:
     return [SelectChoice(code, code) for code in codes]
 
 
-def _text(label: str, description: str = "") -> TextAreaField:
-    return TextAreaField(label, validators=[Length(max=MAX_TEXT)], description=description)
+def _text(label: str, description: str = "", required: str | None = None) -> TextAreaField:
+    """A text of at most MAX_TEXT characters; ``required`` is the message when left blank."""
+    validators = [DataRequired(message=required)] if required else []
+    return TextAreaField(
+        label, validators=[*validators, Length(max=MAX_TEXT)], description=description
+    )
 
 
 class ConditionsForm(FlaskForm):
@@ -62,7 +76,11 @@ class ConditionsForm(FlaskForm):
         "Required documents",
         choices=[SelectChoice(kind, label) for kind, label in DOCUMENT_KINDS.items()],
     )
-    accommodation = _text("Accommodation", "e.g. Student dormitory, shared room, free.")
+    accommodation = _text(
+        "Accommodation",
+        "e.g. Student dormitory, shared room, free.",
+        required=ACCOMMODATION_REQUIRED,
+    )
     meals = _text("Meals", "e.g. One meal a day at the hospital canteen.")
     months_not_hosted = MultiCheckboxField("Months not hosted", coerce=int, choices=MONTH_CHOICES)
     application_lead_weeks = IntegerField(
@@ -74,8 +92,16 @@ class ConditionsForm(FlaskForm):
         description="How many weeks before the start of the exchange the application "
         "must be submitted.",
     )
-    cancellation_policy = _text("Cancellation policy")
+    cancellation_policy = _text(
+        "Cancellation policy",
+        "e.g. Cancellations less than 8 weeks before the start lose the fee.",
+        required=CANCELLATION_POLICY_REQUIRED,
+    )
     notes = _text("Notes", "Anything else students should know.")
+    # Shown when a month being marked not hosted has nominated or accepted students.
+    not_hosted_anyway = BooleanField(
+        "Mark it not hosted anyway; the nominated and accepted students stay as they are"
+    )
     save = SubmitField("Save the exchange conditions")
 
     def validate_max_study_year(self, field) -> None:

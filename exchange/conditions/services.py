@@ -1,5 +1,6 @@
-"""Exchange conditions (EC): who may publish them, what they may say, and the overview of
-an officer's NMOs, programs and open seasons with the EC each has or still lacks."""
+"""Exchange conditions (EC): who may publish them, what they may say, which months may
+be closed while students hold slots in them, and the overview of an officer's NMOs,
+programs and open seasons with the EC each has or still lacks."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -8,13 +9,14 @@ from sqlalchemy import select
 
 from exchange import clock
 from exchange.applications.documents import DOCUMENT_KINDS
+from exchange.applications.states import State
 from exchange.auth.models import Role, User
 from exchange.auth.permissions import can_manage_nmo
 from exchange.conditions.models import ExchangeConditions
-from exchange.conditions.queries import find_conditions
+from exchange.conditions.queries import find_conditions, slot_holders
 from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
-from exchange.months import SEASON_MONTHS
+from exchange.months import SEASON_MONTHS, month_name
 from exchange.organizations.models import NMO, Program, Season
 from exchange.text import MAX_LANGUAGE, clean_languages
 
@@ -75,6 +77,10 @@ CURRENCIES = (
 MAX_FEE = Decimal("99999999.99")  # Numeric(10, 2)
 MAX_LEAD_WEEKS = 52
 MAX_TEXT = 4000
+ACCOMMODATION_REQUIRED = "Say what accommodation the host offers, or that students find their own."
+CANCELLATION_POLICY_REQUIRED = (
+    "Give the cancellation policy: what happens when a student or NMO cancels."
+)
 
 
 @dataclass
@@ -143,6 +149,11 @@ def problems_with(data: ConditionsData, current_currency: str | None = None) -> 
     lead = data.application_lead_weeks
     if lead is None or not 0 <= lead <= MAX_LEAD_WEEKS:
         problems.append(f"The application lead time must be 0 to {MAX_LEAD_WEEKS} weeks.")
+    # Students read both before they apply: a blank one leaves them guessing.
+    if not (data.accommodation or "").strip():
+        problems.append(ACCOMMODATION_REQUIRED)
+    if not (data.cancellation_policy or "").strip():
+        problems.append(CANCELLATION_POLICY_REQUIRED)
     for label, text in (
         ("Accommodation", data.accommodation),
         ("Meals", data.meals),
@@ -166,12 +177,71 @@ def previous_conditions(nmo: NMO, program: Program, season: Season) -> ExchangeC
     return find_conditions(nmo.id, program.id, earlier.id) if earlier else None
 
 
+@dataclass(frozen=True)
+class SlotHolder:
+    """An application that holds a contract slot in a month being marked not hosted."""
+
+    code: str
+    student_name: str
+    state: State
+    month: int
+
+    @property
+    def month_name(self) -> str:
+        return month_name(self.month)
+
+
+class MonthsHeldByStudents(DomainError):
+    """Months marked not hosted while students are nominated or accepted for them."""
+
+    status_code = 409
+
+    def __init__(self, holders: list[SlotHolder]) -> None:
+        self.holders = holders
+        months = [m for m in SEASON_MONTHS if m in {h.month for h in holders}]
+        several = len(months) > 1
+        listed = "; ".join(
+            f"{h.code} {h.student_name}, {h.state.label[0].lower()}{h.state.label[1:]}"
+            for h in holders
+        )
+        super().__init__(
+            f"{_and(month_name(m) for m in months)} cannot be marked not hosted: students are "
+            f"nominated or accepted for {'them' if several else 'it'} ({listed}). Keep "
+            f"{'them' if several else 'it'} hosted, or confirm that "
+            f"{'they are' if several else 'it is'} not hosted anyway; the nominated and "
+            "accepted students stay as they are."
+        )
+
+
+def _and(words) -> str:
+    words = list(words)
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def students_in_months(
+    nmo: NMO, program: Program, season: Season, months: list[int]
+) -> list[SlotHolder]:
+    """Who holds a contract slot with ``nmo`` in one of ``months``: by month as the season
+    runs, then by application code; one query."""
+    holders = [SlotHolder(*row) for row in slot_holders(nmo.id, program.id, season.id, months)]
+    return sorted(holders, key=lambda h: (SEASON_MONTHS.index(h.month), h.code))
+
+
 def save_exchange_conditions(
-    officer: User, nmo: NMO, program: Program, season: Season, data: ConditionsData
+    officer: User,
+    nmo: NMO,
+    program: Program,
+    season: Season,
+    data: ConditionsData,
+    *,
+    not_hosted_anyway: bool = False,
 ) -> tuple[ExchangeConditions, bool]:
     """Publish or update the EC of ``nmo`` for ``program`` and ``season``.
 
-    Returns the EC and whether it was created. Raises NotAllowed or DomainError.
+    A month newly marked not hosted while students hold a contract slot in it is refused
+    with MonthsHeldByStudents, unless ``not_hosted_anyway``: then it is saved and those
+    applications are left as they are. Returns the EC and whether it was created.
+    Raises NotAllowed or DomainError.
     """
     if not can_manage_nmo(officer, nmo.id, program.id):
         raise NotAllowed(f"You cannot change the exchange conditions of {nmo.acronym}.")
@@ -188,6 +258,13 @@ def save_exchange_conditions(
     # Kept in a fixed order: documents as DOCUMENT_KINDS lists them, months as a season runs.
     data.required_documents = [k for k in DOCUMENT_KINDS if k in set(data.required_documents)]
     data.months_not_hosted = [m for m in SEASON_MONTHS if m in set(data.months_not_hosted)]
+    # Only a month being closed now: one closed before stays closed without asking again.
+    already_closed = set(conditions.months_not_hosted or []) if conditions else set()
+    closing = [m for m in data.months_not_hosted if m not in already_closed]
+    if closing and not not_hosted_anyway:
+        holders = students_in_months(nmo, program, season, closing)
+        if holders:
+            raise MonthsHeldByStudents(holders)
     created = conditions is None
     if created:
         conditions = ExchangeConditions(nmo_id=nmo.id, program_id=program.id, season_id=season.id)

@@ -11,6 +11,7 @@ from exchange.auth.permissions import can_manage_nmo, is_admin
 from exchange.conditions import services
 from exchange.conditions.forms import ConditionsForm, currency_choices
 from exchange.conditions.queries import find_conditions
+from exchange.errors import DomainError
 from exchange.organizations.models import Season
 from exchange.organizations.queries import (
     nmo_by_code,
@@ -69,6 +70,7 @@ def edit(nmo_code: str, program_code: str, season_code: str):
     conditions = find_conditions(nmo.id, program.id, season.id)
     previous = services.previous_conditions(nmo, program, season)
     form = ConditionsForm()
+    holders: list[services.SlotHolder] = []
     form.fee_currency.choices = currency_choices(conditions.fee_currency if conditions else None)
     if request.method == "GET":
         if previous is not None and request.args.get("copy") == "last":
@@ -87,9 +89,14 @@ def edit(nmo_code: str, program_code: str, season_code: str):
             "These conditions were saved by someone else a moment ago; reload and "
             "check them before saving again."
         )
-        with attempt(conflict=conflict) as outcome:
+        with attempt(conflict=conflict, flash_error=False) as outcome:
             _, created = services.save_exchange_conditions(
-                current_user, nmo, program, season, form.to_data()
+                current_user,
+                nmo,
+                program,
+                season,
+                form.to_data(),
+                not_hosted_anyway=form.not_hosted_anyway.data,
             )
             outcome.message = (
                 f"{nmo.acronym}'s {program.code} exchange conditions for {season.code} are "
@@ -97,6 +104,16 @@ def edit(nmo_code: str, program_code: str, season_code: str):
             )
         if outcome.ok:
             return redirect(url_for("conditions.index"))
+        if isinstance(outcome.error, services.MonthsHeldByStudents):
+            # Listed beside the months, with the box that confirms closing them anyway.
+            holders = outcome.error.holders
+            flash(
+                "Nothing is saved yet: students are nominated or accepted for a month "
+                "marked not hosted (listed below).",
+                "danger",
+            )
+        elif isinstance(outcome.error, DomainError):
+            flash(str(outcome.error), "danger")
     else:
         flash("Nothing is saved yet: correct the fields marked below.", "danger")
     return render_template(
@@ -110,4 +127,5 @@ def edit(nmo_code: str, program_code: str, season_code: str):
         ended=season.ends_on < clock.today(),
         season_slug=season_slug,
         document_kinds=DOCUMENT_KINDS,
+        holders=holders,
     )

@@ -1,12 +1,18 @@
 """The exchange conditions (EC) editor: publish, update, validate, copy, and who may."""
 
+import re
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
+from exchange import clock
+from exchange.applications import services as cycle
+from exchange.applications.models import Application
+from exchange.applications.states import State
 from exchange.auth.models import Role
 from exchange.conditions.models import ExchangeConditions
+from exchange.conditions.services import ACCOMMODATION_REQUIRED, CANCELLATION_POLICY_REQUIRED
 from exchange.extensions import db
 from tests import builders
 
@@ -194,3 +200,171 @@ def test_published_conditions_reach_the_catalogue(federation, login):
     page = client.get("/catalogue/CROMSIC/SCOPE").get_data(as_text=True)
     assert "99.00 EUR" in page
     assert "No refunds." in page
+
+
+# Months not hosted while students hold contract slots in them, through the form
+
+HOST_URL = "/conditions/SLOMSIC/SCOPE/2026-27"
+ANYWAY = "Mark it not hosted anyway; the nominated and accepted students stay as they are"
+
+
+def nominated_student(world, name: str, month: int) -> Application:
+    """A submitted application of a new CROMSIC student, nominated for ``month`` by the
+    home NEO through the service, and committed."""
+    student = builders.user(Role.STUDENT, name=name, lc_=world.federation.home_lc)
+    application = builders.application(
+        student,
+        world.federation.host,
+        state=State.SUBMITTED,
+        submitted_at=clock.now(),
+        months=[month],
+    )
+    cycle.nominate_application(world.home_neo, application, month)
+    db.session.commit()
+    return application
+
+
+def accepted_student(world, name: str, month: int) -> Application:
+    application = nominated_student(world, name, month)
+    cycle.accept_application(
+        world.host_neo,
+        application,
+        world.department,
+        builders.season().month_date(month),
+        "Dr. Maja Kos",
+        None,
+    )
+    db.session.commit()
+    return application
+
+
+def host_conditions() -> ExchangeConditions:
+    db.session.expire_all()
+    return db.session.scalar(
+        select(ExchangeConditions).where(ExchangeConditions.nmo.has(code="SLOMSIC"))
+    )
+
+
+def read_back(application: Application) -> Application:
+    db.session.expire_all()
+    return db.session.get(Application, application.id)
+
+
+@pytest.fixture
+def two_students(world):
+    return (
+        nominated_student(world, "Ana Horvat", 7),
+        accepted_student(world, "Ivo Kovač", 8),
+    )
+
+
+def test_closing_months_with_students_is_refused_listing_them_and_keeping_the_input(
+    world, two_students, login
+):
+    in_july, in_august = two_students
+    client = login(world.host_neo)
+
+    response = client.post(
+        HOST_URL,
+        data=form_data(months_not_hosted=["7", "8"], fee_amount="75.50", notes="Typed note."),
+    )
+
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "Nothing is saved yet" in text
+    listed = text[text.index('id="students-in-months-not-hosted"') :]
+    for code, name, month, state in (
+        (in_july.code, "Ana Horvat", "July", "Nominated"),
+        (in_august.code, "Ivo Kovač", "August", "Accepted (CA issued)"),
+    ):
+        row = re.search(
+            rf"<tr>\s*<td><a href=\"/applications/{code}\">{code}</a></td>.*?</tr>", listed, re.S
+        )
+        assert row, code
+        assert name in row.group(0) and month in row.group(0) and state in row.group(0)
+    assert ANYWAY in text
+    assert re.search(r'<input[^>]*name="not_hosted_anyway"', text)
+    # What the officer typed is still in the form, the two months still ticked.
+    assert 'value="75.50"' in text
+    assert "Typed note.</textarea>" in text
+    for month in (7, 8):
+        assert re.search(rf'value="{month}" checked', text)
+    assert host_conditions().months_not_hosted == []
+    assert host_conditions().fee_amount == Decimal("0")
+
+
+def test_ticking_the_confirmation_saves_and_leaves_the_applications_as_they_are(
+    world, two_students, login
+):
+    in_july, in_august = two_students
+    client = login(world.host_neo)
+
+    response = client.post(
+        HOST_URL, data=form_data(months_not_hosted=["7", "8"], not_hosted_anyway="y")
+    )
+
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert host_conditions().months_not_hosted == [7, 8]
+    july, august = read_back(in_july), read_back(in_august)
+    assert (july.state, july.exchange_month) == (State.NOMINATED, 7)
+    assert (august.state, august.exchange_month, august.placement_id) == (
+        State.ACCEPTED,
+        8,
+        world.department.id,
+    )
+
+
+def test_months_without_nominated_or_accepted_students_close_without_asking(
+    world, two_students, login
+):
+    client = login(world.host_neo)
+
+    response = client.post(HOST_URL, data=form_data(months_not_hosted=["6", "1"]))
+
+    assert response.status_code == 302
+    assert host_conditions().months_not_hosted == [6, 1]
+    assert ANYWAY not in client.get(HOST_URL).get_data(as_text=True)
+
+
+def test_the_ticked_confirmation_stays_ticked_when_another_field_is_wrong(
+    world, two_students, login
+):
+    client = login(world.host_neo)
+
+    response = client.post(
+        HOST_URL,
+        data=form_data(months_not_hosted=["7"], not_hosted_anyway="y", accommodation=""),
+    )
+
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert re.search(r'<input[^>]*checked[^>]*name="not_hosted_anyway"', text) or re.search(
+        r'<input[^>]*name="not_hosted_anyway"[^>]*checked', text
+    )
+    assert host_conditions().months_not_hosted == []
+
+
+@pytest.mark.parametrize(
+    ("blank", "message"),
+    [
+        ({"accommodation": ""}, ACCOMMODATION_REQUIRED),
+        ({"accommodation": "   "}, ACCOMMODATION_REQUIRED),
+        ({"cancellation_policy": ""}, CANCELLATION_POLICY_REQUIRED),
+    ],
+)
+def test_blank_accommodation_or_cancellation_policy_is_refused_and_the_input_kept(
+    federation, login, blank, message
+):
+    client = login(federation.national_officer)
+
+    response = client.post(URL, data=form_data(fee_amount="42.00", **blank))
+
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "Nothing is saved yet" in text
+    assert re.search(rf'class="invalid-feedback[^"]*"[^>]*>\s*{re.escape(message)}', text), text
+    assert 'value="42.00"' in text
+    assert 'value="English,  Croatian, english"' in text  # as typed
+    kept = "Tell us 8 weeks ahead." if "accommodation" in blank else "Student dormitory"
+    assert f"{kept}</textarea>" in text
+    assert conditions_count() == 0
