@@ -12,12 +12,14 @@ broken by submission time), so the result is stable and reproducible.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import selectinload
 
 from exchange import clock
+from exchange.applications import calendar
 from exchange.applications import services as cycle
 from exchange.applications.models import Application, Preference
 from exchange.applications.states import State
@@ -30,7 +32,7 @@ from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
 from exchange.matching.engine import Applicant, Slot, match
 from exchange.matching.models import MatchingKind, MatchingRun, Ranking, RunStatus
-from exchange.months import month_name
+from exchange.months import format_date, format_month, month_name
 from exchange.organizations.models import NMO, Program, Season
 from exchange.placements.models import Placement, PlacementCapacity
 
@@ -39,6 +41,12 @@ UNCONFIRMED_LABELS = {
     ContractStatus.PROPOSED: " (not confirmed yet)",
     ContractStatus.DECLINED: " (declined)",
 }
+# Why a slot takes no one, whatever its capacity: kept on the slot as "closed".
+UNCONFIRMED_REASONS = {
+    ContractStatus.PROPOSED: "contract not confirmed yet",
+    ContractStatus.DECLINED: "contract declined",
+}
+PLACEMENT_CLOSED = "placement closed"
 
 
 def ordinal(rank: int) -> str:
@@ -60,7 +68,26 @@ class Instance:
 
     applications: list[Application]
     preferences: dict[int, list[str]]  # application id -> slot keys, most wanted first
-    slots: dict[str, dict]  # slot key -> {"label", "month", "target_id", "capacity"}
+    # slot key -> {"label", "month", "target_id", "capacity", and "closed" (why it takes
+    # no one) only for a slot that takes no one whatever its places}
+    slots: dict[str, dict]
+
+
+def _month_begun(season: Season, month: int, today: date) -> str | None:
+    """ "June 2026 has begun" when the month takes no proposal any more, else None."""
+    first_day = season.month_date(month)
+    if calendar.month_is_open(first_day, today):
+        return None
+    return f"{format_month(first_day)} has begun"
+
+
+def _slot(label: str, month: int, capacity: int, closed: str | None, **more) -> dict:
+    """A slot of the instance; a closed one stays in it with no capacity, so that the
+    proposal can say why no student was placed there."""
+    slot = {"label": label, "month": month, **more, "capacity": 0 if closed else capacity}
+    if closed:
+        slot["closed"] = closed
+    return slot
 
 
 def _order_key(kind: MatchingKind, ranking: Ranking):
@@ -91,28 +118,31 @@ def _outgoing_instance(nmo: NMO, program: Program, season: Season) -> Instance:
     )
     contracts = contracts_of_sender(nmo.id, program.id, season.id)
     by_host = {contract.host_nmo_id: contract for contract in contracts}
+    today = clock.today()
     slots, preferences = {}, {}
     for application in applications:
         contract = by_host.get(application.host_nmo_id)
         preferences[application.id] = []
         if contract is None:
             continue  # no contract with that host: nothing to allocate, shown as such
-        # Only a confirmed contract's slots take nominations. A proposed or declined one
-        # stays on the list with none free, so the proposal says why the student waits.
-        confirmed = contract.status == ContractStatus.CONFIRMED
+        # Only a confirmed contract's slots in months that have not begun take
+        # nominations. The others stay on the list with none free, so the proposal says
+        # why the student waits.
+        unconfirmed = UNCONFIRMED_REASONS.get(contract.status)
         free = {slot.month: max(slot.slots - slot.used, 0) for slot in contract.slots}
         label = f"Contract with {contract.host_nmo.acronym}"
-        if not confirmed:
+        if unconfirmed:
             label += UNCONFIRMED_LABELS[contract.status]
         for month in application.months:
             key = f"c{contract.id}-{month}"
-            slots[key] = {
-                "label": label,
-                "month": month,
-                "target_id": contract.id,
-                "host_nmo_id": contract.host_nmo_id,
-                "capacity": free.get(month, 0) if confirmed else 0,  # no slot: none free
-            }
+            slots[key] = _slot(
+                label,
+                month,
+                free.get(month, 0),  # no slot that month: none free
+                unconfirmed or _month_begun(season, month, today),
+                target_id=contract.id,
+                host_nmo_id=contract.host_nmo_id,
+            )
             preferences[application.id].append(key)
     return Instance(applications, preferences, slots)
 
@@ -142,23 +172,25 @@ def _incoming_instance(nmo: NMO, program: Program, season: Season) -> Instance:
             .where(Placement.nmo_id == nmo.id, PlacementCapacity.season_id == season.id)
         )
     }
+    today = clock.today()
     slots, preferences = {}, {}
     for application in applications:
         month = application.exchange_month
+        begun = _month_begun(season, month, today)
         preferences[application.id] = []
         for preference in application.preferences:
             placement = preference.placement
             key = f"p{placement.id}-{month}"
-            # A closed placement, or one without places that month, has none free: it stays
-            # on the list, so the proposal can say why the student did not get it.
-            open_places = free.get((placement.id, month), 0) if placement.is_open else 0
-            slots[key] = {
-                "label": f"{placement.title}, {placement.city}"
-                + ("" if placement.is_open else " (closed)"),
-                "month": month,
-                "target_id": placement.id,
-                "capacity": open_places,
-            }
+            # A closed placement, a month that has begun, or a placement without places
+            # that month has none free: it stays on the list, so the proposal can say why
+            # the student did not get it.
+            slots[key] = _slot(
+                f"{placement.title}, {placement.city}" + ("" if placement.is_open else " (closed)"),
+                month,
+                free.get((placement.id, month), 0),
+                (None if placement.is_open else PLACEMENT_CLOSED) or begun,
+                target_id=placement.id,
+            )
             preferences[application.id].append(key)
     return Instance(applications, preferences, slots)
 
@@ -250,29 +282,57 @@ def _open_run(officer: User, run: MatchingRun) -> None:
         raise DomainError(f"This proposal is {run.status.value} already; run the matcher again.")
 
 
-def assignable_slots(run: MatchingRun, application: Application) -> list[str]:
-    """The slots an officer may give this applicant by hand: a month the student can go,
-    of the contract with their host (outgoing), or a placement with free places in the
-    nominated month (incoming)."""
-    if run.kind == MatchingKind.OUTGOING:
-        return [
-            key
-            for key, slot in run.slots.items()
-            if slot["host_nmo_id"] == application.host_nmo_id
-            and slot["month"] in application.months
-            and slot["capacity"] > 0
-        ]
+def _begun_refusal(first_day: date) -> str:
+    return (
+        f"{format_month(first_day)} began on {format_date(first_day)}: proposals go only "
+        "into months that have not begun yet"
+    )
+
+
+def begun_slots(run: MatchingRun) -> dict[str, date]:
+    """The run's slots whose month has begun by today (perhaps since the run), with the
+    month's first day: no one may be assigned to them any more."""
+    today = clock.today()
+    first_days = {key: run.season.month_date(slot["month"]) for key, slot in run.slots.items()}
+    return {
+        key: first_day
+        for key, first_day in first_days.items()
+        if not calendar.month_is_open(first_day, today)
+    }
+
+
+def assignable_slots(
+    run: MatchingRun, application: Application, begun: dict[str, date] | None = None
+) -> list[str]:
+    """The slots an officer may give this applicant by hand: a month the student can go
+    that has not begun, of the contract with their host (outgoing), or a placement with
+    free places in the nominated month (incoming); never a slot that takes no one (an
+    unconfirmed contract's, a closed placement's). ``begun`` is ``begun_slots(run)``, for
+    a caller that asks for many applicants."""
+    if begun is None:
+        begun = begun_slots(run)
     return [
         key
         for key, slot in run.slots.items()
-        if slot["month"] == application.exchange_month and slot["capacity"] > 0
+        if _fits(run.kind, slot, application) and slot["capacity"] > 0 and key not in begun
     ]
+
+
+def _fits(kind: MatchingKind, slot: dict, application: Application) -> bool:
+    """Whether the slot is one the applicant could take: the contract with their host in
+    a month they can go (outgoing), or a placement in their nominated month (incoming)."""
+    if kind == MatchingKind.OUTGOING:
+        return (
+            slot["host_nmo_id"] == application.host_nmo_id and slot["month"] in application.months
+        )
+    return slot["month"] == application.exchange_month
 
 
 def change_assignment(
     officer: User, run: MatchingRun, application_id: int, slot_key: str | None
 ) -> None:
-    """Give one applicant another slot of the run (within its capacity), or none."""
+    """Give one applicant another slot of the run (within its capacity), or none, and
+    record who moved them and when."""
     _open_run(officer, run)
     rows = [dict(row) for row in run.proposal]
     row = next((r for r in rows if r["application_id"] == application_id), None)
@@ -280,13 +340,23 @@ def change_assignment(
         raise DomainError("That applicant is not in this proposal.")
     application = db.session.get(Application, application_id)
     if slot_key is not None:
-        if slot_key not in assignable_slots(run, application):
+        slot = run.slots.get(slot_key)
+        begun = begun_slots(run)
+        if slot_key in begun:
+            raise DomainError(
+                f"{application.code}: {_begun_refusal(begun[slot_key])}; choose a later month."
+            )
+        if slot is not None and slot.get("closed"):
+            raise DomainError(
+                f"{application.code} cannot go to {slot['label']}, "
+                f"{month_name(slot['month'])}: {slot['closed']}."
+            )
+        if slot_key not in assignable_slots(run, application, begun):
             raise DomainError(f"{application.code} cannot go to that slot.")
         taken = sum(1 for r in rows if r["slot"] == slot_key and r is not row)
         # What is free now: nominations or acceptances made since the run count too.
-        capacity = min(run.slots[slot_key]["capacity"], _free_now(run, slot_key))
+        capacity = min(slot["capacity"], _free_now(run, slot_key))
         if taken >= capacity:
-            slot = run.slots[slot_key]
             raise DomainError(
                 f"{slot['label']} in {month_name(slot['month'])} is full "
                 f"({taken} of {capacity}); move someone out first."
@@ -295,8 +365,46 @@ def change_assignment(
     row["slot"] = slot_key
     row["rank"] = preferences.index(slot_key) + 1 if slot_key in preferences else None
     row["changed"] = True
+    row["moved_by"] = officer.name
+    row["moved_on"] = clock.today().isoformat()
     run.proposal = rows  # a new list, so the JSON column is written
     db.session.flush()
+
+
+def moved_note(row: dict) -> str | None:
+    """ "Moved by hand by NAME on 15 April 2026" for a row an officer changed; None for
+    the matcher's own rows (and for rows changed before this was recorded)."""
+    if not row.get("moved_by"):
+        return None
+    moved_on = date.fromisoformat(row["moved_on"])
+    return f"Moved by hand by {row['moved_by']} on {format_date(moved_on)}"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The proposal's figures as it stands, hand changes included."""
+
+    students: int
+    placed: int
+    first_choices: int
+    free: int  # the run's free slots or places that no row takes
+    taken: dict[str, int]  # slot key -> rows placed there
+
+
+def summarize(run: MatchingRun) -> Summary:
+    taken: dict[str, int] = {}
+    for row in run.proposal:
+        if row["slot"]:
+            taken[row["slot"]] = taken.get(row["slot"], 0) + 1
+    placed = sum(taken.values())
+    capacity = sum(slot["capacity"] for slot in run.slots.values())
+    return Summary(
+        students=len(run.proposal),
+        placed=placed,
+        first_choices=sum(1 for row in run.proposal if row["slot"] and row["rank"] == 1),
+        free=max(capacity - placed, 0),
+        taken=taken,
+    )
 
 
 def _free_now(run: MatchingRun, slot_key: str) -> int:
@@ -333,9 +441,25 @@ def _contact_for(placement: Placement, program_id: int, officer: User) -> User:
 
 
 def approve_run(officer: User, run: MatchingRun) -> int:
-    """Nominate (outgoing) or accept and issue the CAs (incoming), all or nothing."""
+    """Nominate (outgoing) or accept and issue the CAs (incoming), all or nothing.
+    Refused, before anything changes, when a proposed month has begun since the run."""
     _open_run(officer, run)
     season = run.season
+    begun = begun_slots(run)
+    late = [row for row in run.proposal if row["slot"] in begun]
+    if late:
+        codes = {
+            application.id: application.code
+            for application in applications_of_run([row["application_id"] for row in late])
+        }
+        raise DomainError(
+            " ".join(
+                f"{codes[row['application_id']]}: {_begun_refusal(begun[row['slot']])}; "
+                "move the student to a later month or run the matcher again."
+                for row in late
+            )
+            + " Nothing was approved."
+        )
     done = 0
     for row in run.proposal:
         if row["slot"] is None:

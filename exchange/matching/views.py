@@ -93,26 +93,22 @@ def show(run_id: int):
     matching_run = _run_or_404(run_id)
     ids = [row["application_id"] for row in matching_run.proposal]
     applications = {a.id: a for a in services.applications_of_run(ids)}
-    choices = {}
+    choices, begun = {}, {}
     if matching_run.status == RunStatus.PROPOSED:
+        begun = services.begun_slots(matching_run)
         choices = {
-            application.id: services.assignable_slots(matching_run, application)
+            application.id: services.assignable_slots(matching_run, application, begun)
             for application in applications.values()
         }
-    taken = {}
-    for row in matching_run.proposal:
-        if row["slot"]:
-            taken[row["slot"]] = taken.get(row["slot"], 0) + 1
-    matched = [row for row in matching_run.proposal if row["slot"]]
     return render_template(
         "matching/show.html",
         run=matching_run,
         applications=applications,
         choices=choices,
-        taken=taken,
-        matched=matched,
-        first_choices=sum(1 for row in matched if row["rank"] == 1),
+        begun=begun,
+        summary=services.summarize(matching_run),
         ordinal=services.ordinal,
+        moved_note=services.moved_note,
         month_name=month_name,
         RunStatus=RunStatus,
         MatchingKind=MatchingKind,

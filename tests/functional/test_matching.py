@@ -1,16 +1,18 @@
 """Matching runs through the pages and the command line: propose, explain, adjust, approve."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from exchange import clock
 from exchange.applications.models import Application
 from exchange.applications.states import State
 from exchange.auth.models import Role
-from exchange.contracts.models import Contract
+from exchange.contracts.models import Contract, ContractStatus
 from exchange.extensions import db
 from exchange.matching.models import MatchingRun, RunStatus
 from exchange.placements.models import PlacementCapacity
@@ -86,6 +88,37 @@ def _run(client, world, kind, officer, program="SCOPE", ranking="points"):
 def _states(applications):
     db.session.expire_all()
     return [db.session.get(Application, a.id).state for a in applications]
+
+
+def _text(html: str) -> str:
+    """The page's text with its tags dropped and its white space run together."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def _figures(html: str) -> dict[str, int]:
+    """The figures at the top of a proposal page, by what they count."""
+    return {
+        label: int(number)
+        for number, label in re.findall(
+            r'<div class="stat">(\d+)</div><div class="small text-body-secondary">([^<]+)</div>',
+            html,
+        )
+    }
+
+
+def _options(html: str, application) -> list[str]:
+    """The choices the page offers for one student's slot, as their labels read."""
+    select_html = html.split(f'id="slot-{application.id}"', 1)[1].split("</select>", 1)[0]
+    return [
+        " ".join(label.split())
+        for label in re.findall(r"<option[^>]*>([^<]*)</option>", select_html)
+    ]
+
+
+def _row(html: str, application) -> str:
+    """The text of one student's row of the proposal table."""
+    row_html = html.split(f">{application.code}</a>", 1)[1].split("</tr>", 1)[0]
+    return _text(row_html)
 
 
 def test_outgoing_allocation_proposes_explains_and_nominates_on_approval(client, world, spring):
@@ -226,8 +259,9 @@ def test_a_closed_first_choice_is_explained_not_skipped(client, world, spring):
     assert row["rank"] == 2
     (refusal,) = row["refusals"]
     assert refusal == {"slot": f"p{world.department.id}-7", "reason": "full", "held_by": []}
-    page = client.get(f"/matching/{run.id}").get_data(as_text=True)
-    assert "Cardiology, Ljubljana (closed), July:" in page and "no free place" in page
+    page = _text(client.get(f"/matching/{run.id}").get_data(as_text=True))
+    assert "Cardiology, Ljubljana (closed), July: placement closed" in page
+    assert "no free place" not in page
 
 
 def test_by_hand_only_months_the_student_can_go(client, world, spring):
@@ -295,3 +329,147 @@ def test_a_hand_change_counts_places_taken_since_the_run(client, world, spring):
         follow_redirects=True,
     )
     assert "is full (0 of 0)" in response.get_data(as_text=True)
+
+
+def test_a_hand_move_is_explained_by_who_moved_the_student_and_when(client, world, spring):
+    best, middle, last = _submitted(world, [("90", [7]), ("80", [7, 8]), ("70", [8])])
+    run = _run(client, world, "outgoing", world.home_neo)
+    august = f"c{db.session.scalar(select(Contract)).id}-8"
+    page = client.get(f"/matching/{run.id}").get_data(as_text=True)
+    assert f"full with students ranked higher ({middle.code})" in _row(page, last)
+
+    client.post(f"/matching/{run.id}/assign", data={"application_id": middle.id, "slot": ""})
+    client.post(f"/matching/{run.id}/assign", data={"application_id": last.id, "slot": august})
+
+    page = client.get(f"/matching/{run.id}").get_data(as_text=True)
+    moved = f"Moved by hand by {world.home_neo.name} on 2 March 2026"
+    assert moved in _row(page, last) and "full with" not in _row(page, last)
+    assert moved in _row(page, middle) and "No choice has a free" not in _row(page, middle)
+    assert "Moved by hand" not in _row(page, best)
+
+
+def test_the_figures_and_the_choices_follow_each_hand_change(client, world, spring):
+    best, middle, last = _submitted(world, [("90", [7]), ("80", [7, 8]), ("70", [7])])
+    run = _run(client, world, "outgoing", world.home_neo)
+    contract = db.session.scalar(select(Contract))
+    july = f"c{contract.id}-7"
+
+    def page():
+        return client.get(f"/matching/{run.id}").get_data(as_text=True)
+
+    def figures(placed, first, free):
+        return {"students": 3, "placed": placed, "got their 1st choice": first, "free slots": free}
+
+    shown = page()
+    assert _figures(shown) == figures(2, 1, 0)
+    assert _options(shown, last) == ["Not placed", "Contract with SLOMSIC, July (1/1)"]
+    assert "Approve 2 assignments" in shown
+
+    client.post(f"/matching/{run.id}/assign", data={"application_id": best.id, "slot": ""})
+    shown = page()
+    assert _figures(shown) == figures(1, 0, 1)
+    assert _options(shown, last) == ["Not placed", "Contract with SLOMSIC, July (0/1)"]
+    assert "Approve 1 assignments" in shown
+
+    client.post(f"/matching/{run.id}/assign", data={"application_id": last.id, "slot": july})
+    shown = page()
+    assert _figures(shown) == figures(2, 1, 0)
+    assert _options(shown, middle) == [
+        "Not placed",
+        "Contract with SLOMSIC, July (1/1)",
+        "Contract with SLOMSIC, August (1/1)",
+    ]
+
+
+def test_a_month_that_has_begun_is_neither_offered_nor_taken_nor_approved(client, world, spring):
+    (application,) = _submitted(world, [("90", [7, 8])])
+    run = _run(client, world, "outgoing", world.home_neo)
+    july = f"c{db.session.scalar(select(Contract)).id}-7"
+    assert run.proposal[0]["slot"] == july
+
+    with time_machine.travel("2026-07-01 09:00:00+00:00", tick=False):
+        as_user(client, world.home_neo)
+        page = client.get(f"/matching/{run.id}").get_data(as_text=True)
+        assert _options(page, application) == ["Not placed", "Contract with SLOMSIC, August (0/1)"]
+        assert "July has begun: move the student to a later month" in _row(page, application)
+
+        # A crafted form that asks for July anyway.
+        refused = client.post(
+            f"/matching/{run.id}/assign",
+            data={"application_id": application.id, "slot": july},
+            follow_redirects=True,
+        ).get_data(as_text=True)
+        approval = client.post(f"/matching/{run.id}/approve", follow_redirects=True)
+
+    assert (
+        f"{application.code}: July 2026 began on 1 July 2026: proposals go only into months "
+        "that have not begun yet; choose a later month." in _text(refused)
+    )
+    assert "The proposal is changed" not in refused
+    assert db.session.get(MatchingRun, run.id).proposal[0].get("moved_by") is None
+    approval = _text(approval.get_data(as_text=True))
+    assert f"{application.code}: July 2026 began on 1 July 2026" in approval
+    assert "Nothing was approved." in approval
+    assert _states([application]) == [State.SUBMITTED]
+    assert db.session.get(MatchingRun, run.id).status == RunStatus.PROPOSED
+
+
+def test_a_contract_not_confirmed_yet_is_named_as_the_reason(client, world, spring):
+    contract = db.session.scalar(select(Contract))
+    contract.status = ContractStatus.PROPOSED
+    db.session.commit()
+    (application,) = _submitted(world, [("90", [7])])
+    run = _run(client, world, "outgoing", world.home_neo)
+
+    row = _row(client.get(f"/matching/{run.id}").get_data(as_text=True), application)
+
+    assert "Contract with SLOMSIC (not confirmed yet), July: contract not confirmed yet" in row
+    assert "no free slot" not in row
+
+
+def test_a_run_stored_before_the_reasons_were_kept_still_shows(client, world, spring):
+    best, last = _submitted(world, [("90", [7]), ("70", [7])])
+    contract = db.session.scalar(select(Contract))
+    key = f"c{contract.id}-7"
+    old = MatchingRun(
+        kind="outgoing",
+        nmo_id=world.federation.home.id,
+        program_id=builders.program().id,
+        season_id=builders.season().id,
+        ranking="points",
+        created_by_id=world.home_neo.id,
+        slots={
+            key: {
+                "label": "Contract with SLOMSIC",
+                "month": 7,
+                "target_id": contract.id,
+                "host_nmo_id": world.federation.host.id,
+                "capacity": 0,
+            }
+        },
+        proposal=[
+            {
+                "application_id": best.id,
+                "slot": None,
+                "rank": None,
+                "refusals": [],
+                "changed": True,
+            },
+            {
+                "application_id": last.id,
+                "slot": None,
+                "rank": None,
+                "refusals": [{"slot": key, "reason": "full", "held_by": []}],
+                "changed": False,
+            },
+        ],
+    )
+    db.session.add(old)
+    db.session.commit()
+    as_user(client, world.home_neo)
+
+    page = client.get(f"/matching/{old.id}").get_data(as_text=True)
+
+    assert "Contract with SLOMSIC, July: no free slot" in _row(page, last)
+    assert "No choice has a free slot this season." in _row(page, best)
+    assert _figures(page)["free slots"] == 0

@@ -479,7 +479,9 @@ def test_the_matcher_gives_no_slot_of_a_proposed_contract_and_says_why(world):
         Ranking.POINTS,
     )
     assert again.proposal[0]["slot"] == key
-    assert again.slots[key] == {**run.slots[key], "capacity": 2, "label": "Contract with SLOMSIC"}
+    before = {name: value for name, value in run.slots[key].items() if name != "closed"}
+    assert run.slots[key]["closed"] == "contract not confirmed yet"
+    assert again.slots[key] == {**before, "capacity": 2, "label": "Contract with SLOMSIC"}
 
 
 # Waiting lists, partners, the balance

@@ -6,12 +6,14 @@ import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from exchange import clock
 from exchange.applications import services as cycle
 from exchange.applications.models import Application, Preference
 from exchange.applications.states import State
 from exchange.auth.models import Role
+from exchange.contracts.models import ContractSlot, ContractStatus
 from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
 from exchange.matching import services as matching
@@ -58,6 +60,28 @@ def contract_key(world, month: int) -> str:
 
 def states(*applications) -> list[State]:
     return [state_of(application) for application in applications]
+
+
+def on(day: str):
+    """Travel to 09:00 UTC of ``day`` (an ISO date), the clock standing still there."""
+    return time_machine.travel(f"{day} 09:00:00+00:00", tick=False)
+
+
+def with_slots(world, slots: dict[int, int]):
+    """Give the world's contract slots in more months (it has July and August)."""
+    for month, number in slots.items():
+        world.contract.slots.append(ContractSlot(month=month, slots=number))
+    db.session.flush()
+
+
+def placed(matching_run: MatchingRun, application: Application) -> tuple[str | None, int | None]:
+    row = row_of(matching_run, application)
+    return row["slot"], row["rank"]
+
+
+def closed(matching_run: MatchingRun) -> dict[str, str]:
+    """The run's slots that take no one, with the reason each gives."""
+    return {key: slot["closed"] for key, slot in matching_run.slots.items() if "closed" in slot}
 
 
 # run_matching
@@ -316,3 +340,225 @@ def test_an_approved_proposal_is_decided_for_good(world):
     assert proposal.status == RunStatus.APPROVED
     assert state_of(application) == State.NOMINATED
     assert world.slot(7).used == 1
+
+
+# Only months that have not begun, only confirmed contracts
+
+
+@pytest.mark.parametrize(
+    ("day", "proposed", "begun"),
+    [
+        ("2026-05-31", 6, {}),
+        ("2026-06-01", 7, {6: "June 2026 has begun"}),
+        ("2026-06-30", 7, {6: "June 2026 has begun"}),
+        ("2026-07-01", 8, {6: "June 2026 has begun", 7: "July 2026 has begun"}),
+    ],
+)
+def test_an_allocation_proposes_only_months_that_have_not_begun(world, day, proposed, begun):
+    with_slots(world, {6: 1})
+    (application,) = applicants(world, ("90", (6, 7, 8)))
+
+    with on(day):
+        proposal = run(world)
+
+    assert placed(proposal, application) == (contract_key(world, proposed), proposed - 5)
+    assert closed(proposal) == {contract_key(world, month): why for month, why in begun.items()}
+    assert [proposal.slots[contract_key(world, month)]["capacity"] for month in begun] == [
+        0 for _ in begun
+    ]
+    assert [r["slot"] for r in row_of(proposal, application)["refusals"]] == [
+        contract_key(world, month) for month in begun
+    ]
+
+
+@pytest.mark.parametrize(
+    ("day", "proposed", "begun"),
+    [("2027-02-28", (3, 1), {}), ("2027-03-31", (None, None), {3: "March 2027 has begun"})],
+)
+def test_on_the_last_day_of_a_season_its_last_month_has_begun(world, day, proposed, begun):
+    with_slots(world, {3: 1})
+    (application,) = applicants(world, ("90", (3,)))
+
+    with on(day):
+        proposal = run(world)
+
+    month, rank = proposed
+    assert placed(proposal, application) == (month and contract_key(world, month), rank)
+    assert closed(proposal) == {contract_key(world, month): why for month, why in begun.items()}
+
+
+@pytest.mark.parametrize(
+    ("day", "proposed", "begun"),
+    [("2027-03-31", (4, 1), {}), ("2027-04-01", (5, 2), {4: "April 2027 has begun"})],
+)
+def test_on_the_first_day_of_a_season_its_first_month_has_begun(world, day, proposed, begun):
+    next_season = builders.season("2027/28")
+    contract = builders.contract(world.home, world.host, slots={4: 1, 5: 1}, season_code="2027/28")
+    application = submitted(world, months=(4, 5), points=Decimal("90"), season_code="2027/28")
+
+    with on(day):
+        proposal = matching.run_matching(
+            world.home_neo, OUTGOING, world.home, builders.program(), next_season, Ranking.POINTS
+        )
+
+    month, rank = proposed
+    assert placed(proposal, application) == (f"c{contract.id}-{month}", rank)
+    assert closed(proposal) == {f"c{contract.id}-{month}": why for month, why in begun.items()}
+
+
+@pytest.mark.parametrize(
+    ("day", "proposed", "reason"),
+    [("2026-06-30", (0, 1), None), ("2026-07-01", (None, None), "July 2026 has begun")],
+)
+def test_a_placement_proposes_only_into_a_month_that_has_not_begun(world, day, proposed, reason):
+    application = ranking(nominated(world, 7), world.department, world.other_department)
+    keys = [f"p{world.department.id}-7", f"p{world.other_department.id}-7"]
+
+    with on(day):
+        proposal = run(world, INCOMING)
+
+    choice, rank = proposed
+    assert placed(proposal, application) == (None if choice is None else keys[choice], rank)
+    assert closed(proposal) == (dict.fromkeys(keys, reason) if reason else {})
+    refused = [r["slot"] for r in row_of(proposal, application)["refusals"]]
+    assert refused == (keys if reason else [])
+
+
+def test_a_closed_placement_stays_in_the_run_and_says_why(world):
+    world.department.closed_at = clock.now()
+    application = ranking(nominated(world, 7), world.department, world.other_department)
+
+    proposal = run(world, INCOMING)
+
+    assert placed(proposal, application) == (f"p{world.other_department.id}-7", 2)
+    assert closed(proposal) == {f"p{world.department.id}-7": "placement closed"}
+    assert proposal.slots[f"p{world.department.id}-7"]["capacity"] == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "label", "reason"),
+    [
+        (
+            ContractStatus.PROPOSED,
+            "Contract with SLOMSIC (not confirmed yet)",
+            "contract not confirmed yet",
+        ),
+        (ContractStatus.DECLINED, "Contract with SLOMSIC (declined)", "contract declined"),
+    ],
+)
+def test_a_contract_not_confirmed_gets_no_proposal_and_says_why(world, status, label, reason):
+    world.contract.status = status
+    world.contract.decline_reason = "Too many." if status == ContractStatus.DECLINED else None
+    db.session.flush()
+    (application,) = applicants(world, ("90", (7, 8)))
+
+    proposal = run(world)
+
+    assert placed(proposal, application) == (None, None)
+    assert closed(proposal) == {contract_key(world, 7): reason, contract_key(world, 8): reason}
+    assert matching.assignable_slots(proposal, application) == []
+    with pytest.raises(DomainError) as refused:
+        matching.change_assignment(world.home_neo, proposal, application.id, contract_key(world, 7))
+    assert str(refused.value) == f"{application.code} cannot go to {label}, July: {reason}."
+    assert placed(proposal, application) == (None, None)
+
+
+def test_a_hand_change_never_goes_into_a_month_that_has_begun(world):
+    (application,) = applicants(world, ("90", (7, 8)))
+    proposal = run(world)
+    july, august = contract_key(world, 7), contract_key(world, 8)
+    assert matching.assignable_slots(proposal, application) == [july, august]
+
+    with on("2026-07-01"):
+        assert matching.assignable_slots(proposal, application) == [august]
+        with pytest.raises(DomainError) as refused:
+            matching.change_assignment(world.home_neo, proposal, application.id, july)
+        assert placed(proposal, application) == (july, 1)
+        matching.change_assignment(world.home_neo, proposal, application.id, august)
+
+    assert str(refused.value) == (
+        f"{application.code}: July 2026 began on 1 July 2026: proposals go only into months "
+        "that have not begun yet; choose a later month."
+    )
+    assert placed(proposal, application) == (august, 2)
+
+
+@pytest.mark.parametrize("kind", [OUTGOING, INCOMING])
+def test_approval_is_refused_once_a_proposed_month_has_begun(world, kind):
+    if kind == OUTGOING:
+        july, august = applicants(world, ("90", (7,)), ("80", (8,)))
+    else:
+        july = ranking(nominated(world, 7), world.department)
+        august = ranking(nominated(world, 8), world.department)
+    proposal = run(world, kind)
+    assert [row["slot"] is not None for row in proposal.proposal] == [True, True]
+    before = states(july, august)
+    db.session.commit()
+
+    with on("2026-07-01"):
+        with pytest.raises(DomainError) as refused:
+            matching.approve_run(world.home_neo if kind == OUTGOING else world.host_neo, proposal)
+        db.session.rollback()  # as the request does with a refusal
+
+    assert str(refused.value) == (
+        f"{july.code}: July 2026 began on 1 July 2026: proposals go only into months that "
+        "have not begun yet; move the student to a later month or run the matcher again. "
+        "Nothing was approved."
+    )
+    assert states(july, august) == before
+    assert db.session.get(MatchingRun, proposal.id).status == RunStatus.PROPOSED
+
+
+def test_approval_goes_ahead_once_the_begun_month_is_moved_out(world):
+    july, august = applicants(world, ("90", (7,)), ("80", (8,)))
+    proposal = run(world)
+
+    with on("2026-07-01"):
+        matching.change_assignment(world.home_neo, proposal, july.id, None)
+        assert matching.approve_run(world.home_neo, proposal) == 1
+
+    assert states(july, august) == [State.SUBMITTED, State.NOMINATED]
+    assert (world.slot(7).used, world.slot(8).used) == (0, 1)
+
+
+# Hand changes: who, when, and the figures
+
+
+def test_a_hand_change_records_who_moved_the_student_and_when(world):
+    best, both_months, _ = applicants(world, ("90", (7,)), ("80", (7, 8)), ("70", (7,)))
+    proposal = run(world)
+    assert matching.moved_note(row_of(proposal, best)) is None
+
+    with on("2026-05-02"):
+        matching.change_assignment(world.home_neo, proposal, best.id, None)
+
+    row = row_of(proposal, best)
+    assert (row["moved_by"], row["moved_on"]) == (world.home_neo.name, "2026-05-02")
+    assert matching.moved_note(row) == f"Moved by hand by {world.home_neo.name} on 2 May 2026"
+    assert matching.moved_note(row_of(proposal, both_months)) is None
+    # A row changed before the mover was recorded reads as the matcher's own.
+    assert matching.moved_note({**row, "moved_by": None, "moved_on": None}) is None
+    assert matching.moved_note({"slot": None, "changed": True}) is None
+
+
+def test_the_figures_follow_the_hand_changes(world):
+    best, both_months, last = applicants(world, ("90", (7,)), ("80", (7, 8)), ("70", (7,)))
+    proposal = run(world)
+    july, august = contract_key(world, 7), contract_key(world, 8)
+
+    def figures():
+        summary = matching.summarize(proposal)
+        return (
+            summary.students,
+            summary.placed,
+            summary.first_choices,
+            summary.free,
+        ), summary.taken
+
+    assert figures() == ((3, 2, 1, 0), {july: 1, august: 1})
+    matching.change_assignment(world.home_neo, proposal, best.id, None)
+    assert figures() == ((3, 1, 0, 1), {august: 1})
+    matching.change_assignment(world.home_neo, proposal, last.id, july)
+    assert figures() == ((3, 2, 1, 0), {july: 1, august: 1})
+    matching.change_assignment(world.home_neo, proposal, both_months.id, None)
+    assert figures() == ((3, 1, 1, 1), {july: 1})
