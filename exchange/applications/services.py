@@ -108,6 +108,8 @@ def create_application(
         raise NotAllowed("Only students apply for exchanges.")
     if season.ends_on < clock.today():
         raise DomainError(f"The season {season.code} has ended: apply for a season to come.")
+    if not calendar.open_months(season, clock.today()):
+        raise DomainError(f"Every month of {season.code} has begun: apply for a season to come.")
     if not season.applications_open:
         raise DomainError(
             f"The season {season.code} is not open for applications: choose a season that is."

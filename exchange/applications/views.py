@@ -38,6 +38,7 @@ from exchange.applications.models import Application, Document, Preference, Stat
 from exchange.applications.pdf import card_of_acceptance_pdf, certificate_pdf
 from exchange.applications.permissions import actors_for, page_flags
 from exchange.applications.queues import QUEUES, queue_page
+from exchange.applications.reminders import REMINDER_DAYS_AHEAD
 from exchange.applications.states import HOLDS_PLACE, Action, State
 from exchange.auth.decorators import login_required, role_required
 from exchange.auth.models import Role
@@ -84,7 +85,9 @@ def _refused(message: str, application: Application) -> Response:
 @limiter.limit(_upload_rate_limit, methods=["POST"])
 def new():
     membership = current_user.student_membership
-    seasons = seasons_open_for_applications()
+    # Seasons open for applications with a month that has not begun yet.
+    today = clock.today()
+    seasons = [s for s in seasons_open_for_applications() if calendar.open_months(s, today)]
     if not seasons:
         flash("No season is open for applications yet.", "warning")
         return redirect(url_for("main.index"))
@@ -634,4 +637,5 @@ def index():
         states=list(State),
         today=clock.today(),
         late_cards=late_cards,
+        reminder_days=REMINDER_DAYS_AHEAD,
     )

@@ -307,3 +307,11 @@ def test_an_exchange_in_the_same_months_in_the_other_program_is_found(world):
     cycle.withdraw_application(scope.student, scope, "Going for research instead")
     db.session.flush()
     assert queries.exchanges_in_the_same_months(score, [7, 8]) == []
+
+
+def test_no_application_for_a_season_whose_every_month_has_begun(world):
+    with _on("2027-03-01"), pytest.raises(DomainError) as refused:
+        cycle.create_application(world.student, builders.program(), builders.season(), world.host)
+    assert str(refused.value) == "Every month of 2026/27 has begun: apply for a season to come."
+    with _on("2027-02-28"):
+        cycle.create_application(world.student, builders.program(), builders.season(), world.host)
