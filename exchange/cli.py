@@ -156,6 +156,18 @@ def send_mail_command(limit):
         raise click.exceptions.Exit(1)
 
 
+@exchange_cli.command("send-reminders")
+def send_reminders_command():
+    """Remind of the cards due within a week or overdue: each host officer of the CAs they
+    owe, each student of their CC; at most once a day per card and person (run it daily
+    from cron, before send-mail)."""
+    from exchange.applications.reminders import send_card_reminders
+
+    with saving():
+        sent = send_card_reminders()
+    click.echo(str(sent))
+
+
 @exchange_cli.command("match")
 @click.option("--season", "season_code", required=True, help="e.g. 2026/27")
 @click.option("--program", "program_code", required=True, help="scope or score")

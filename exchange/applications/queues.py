@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from exchange import clock
 from exchange.applications.models import Application, Preference
+from exchange.applications.reminders import PENDING, due_soon_condition, overdue_condition
 from exchange.applications.states import State
 from exchange.auth.models import Role, User
 from exchange.extensions import db
@@ -22,6 +23,7 @@ QUEUES = {
     "incoming": "Incoming",
 }
 # What each queue shows first: the applications waiting for its viewer.
+CARD_DUE = {"soon": due_soon_condition, "overdue": overdue_condition}
 DEFAULT_STATE = {"mine": "", "outgoing": State.SUBMITTED.value, "incoming": State.NOMINATED.value}
 
 
@@ -94,6 +96,9 @@ def queue_page(user, queue: str, args) -> tuple[Pagination, dict]:
     state = args.get("state", DEFAULT_STATE[queue])
     text = args.get("q", "").strip()
     late_only = args.get("late") == "1"
+    # A card due soon or overdue (?card=ca|cc&due=soon|overdue): the home page's counts.
+    card, due = args.get("card", "").upper(), args.get("due", "")
+    card_filter = (card, due) if card in PENDING and due in CARD_DUE else None
     program_id = args.get("program", type=int)
     statement = (
         select(Application)
@@ -118,6 +123,8 @@ def queue_page(user, queue: str, args) -> tuple[Pagination, dict]:
         statement = statement.where(Application.program_id == program_id)
     if late_only:
         statement = statement.where(late_card_condition(clock.today()))
+    if card_filter:
+        statement = statement.where(CARD_DUE[due](card, clock.today()))
     if text:
         statement = statement.where(
             or_(
@@ -135,6 +142,7 @@ def queue_page(user, queue: str, args) -> tuple[Pagination, dict]:
         "state": state,
         "q": text,
         "late": late_only,
+        "card_filter": card_filter,
         "program_id": program_id,
         "season_id": season_id,
         "all_seasons": all_seasons,

@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from exchange import clock
 from exchange.applications.models import Application
@@ -12,6 +12,7 @@ from exchange.applications.queues import (
     late_card_condition,
     outgoing_condition,
 )
+from exchange.applications.reminders import CA, CC, due_soon_condition, overdue_condition
 from exchange.applications.states import State
 from exchange.auth.models import Membership, Role, User
 from exchange.contracts.queries import (
@@ -55,6 +56,53 @@ def admin_home() -> dict:
     return {"season": season, "counts": counts, "by_state": by_state, "states": list(State)}
 
 
+@dataclass(frozen=True)
+class DueCards:
+    """Pending cards due within exchange.applications.reminders.REMINDER_DAYS_AHEAD days
+    (``soon``) or overdue: CAs of the incoming students, CCs of the incoming and of the
+    outgoing ones."""
+
+    ca_soon: int = 0
+    ca_overdue: int = 0
+    cc_soon_incoming: int = 0
+    cc_soon_outgoing: int = 0
+    cc_overdue_incoming: int = 0
+    cc_overdue_outgoing: int = 0
+
+    @property
+    def cc_soon(self) -> int:
+        return self.cc_soon_incoming + self.cc_soon_outgoing
+
+    @property
+    def cc_overdue(self) -> int:
+        return self.cc_overdue_incoming + self.cc_overdue_outgoing
+
+
+def _due_cards(incoming, outgoing, in_season: list, today) -> DueCards:
+    """The six counts in one query, with the reminders' conditions."""
+
+    def counted(*conditions):
+        return func.count(case((and_(*conditions), 1)))
+
+    ca_soon, ca_overdue = due_soon_condition(CA, today), overdue_condition(CA, today)
+    cc_soon, cc_overdue = due_soon_condition(CC, today), overdue_condition(CC, today)
+    row = db.session.execute(
+        select(
+            counted(incoming, ca_soon),
+            counted(incoming, ca_overdue),
+            counted(incoming, cc_soon),
+            counted(outgoing, cc_soon),
+            counted(incoming, cc_overdue),
+            counted(outgoing, cc_overdue),
+        ).where(
+            or_(incoming, outgoing),
+            Application.state.in_([State.NOMINATED, State.ACCEPTED]),
+            *in_season,
+        )
+    ).one()
+    return DueCards(*row)
+
+
 @dataclass
 class OfficerPanel:
     """What one officer role sees on its home page."""
@@ -66,6 +114,7 @@ class OfficerPanel:
     contracts: int = 0
     late: int = 0  # applications with a late or overdue card
     waiting_contracts: int = 0  # partners' proposals waiting for this NMO's confirmation
+    due_cards: DueCards = field(default_factory=DueCards)
 
     @property
     def to_nominate(self) -> int:
@@ -99,6 +148,7 @@ def officer_panels(user: User) -> list[OfficerPanel]:
                 or_(outgoing, incoming), late_card_condition(today), *in_season
             )
         )
+        panel.due_cards = _due_cards(incoming, outgoing, in_season, today)
         if membership.role == Role.NATIONAL_OFFICER:
             if season is not None:
                 panel.contracts = count_contracts_of(

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from exchange import clock
 from exchange.applications.deadlines import late_cards
+from exchange.applications.reminders import REMINDER_DAYS_AHEAD
 from exchange.auth.decorators import public
 from exchange.auth.models import Role
 from exchange.main import dashboards
@@ -22,7 +23,9 @@ def index():
         return render_template("main/home_admin.html", **dashboards.admin_home())
     if role in (Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER):
         return render_template(
-            "main/home_officer.html", panels=dashboards.officer_panels(current_user)
+            "main/home_officer.html",
+            panels=dashboards.officer_panels(current_user),
+            reminder_days=REMINDER_DAYS_AHEAD,
         )
     return render_template(
         "main/home_student.html",
