@@ -336,6 +336,10 @@ def _render_show(application: Application, **submitted) -> str:
             else None
         ),
         not_before=not_before,
+        slot_month_begun=application.exchange_month is not None
+        and not calendar.month_is_open(
+            application.season.month_date(application.exchange_month), today
+        ),
         today=today,
         same_months=_exchanges_in_the_same_months(application, actions),
         has_card_of_acceptance=flags.has_card_of_acceptance,

@@ -197,3 +197,25 @@ def test_an_officer_is_warned_of_an_exchange_in_the_same_months(client, world):
         f"/applications/{score.code}/nominate", data={"month": 7}, follow_redirects=True
     ).get_data(as_text=True)
     assert f"also holds {scope.code} (SCOPE) in July" in page
+
+
+def test_a_slot_of_a_begun_month_is_offered_to_no_substitute(client, world):
+    cancelled = _submitted(world, months=(7,))
+    cycle.nominate_application(world.home_neo, cancelled, 7)
+    cycle.cancel_application(world.home_neo, cancelled, "Failed the exam")
+    builders.application(
+        builders.user(Role.STUDENT, lc_=world.federation.home_lc),
+        world.federation.host,
+        state=State.SUBMITTED,
+        submitted_at=clock.now(),
+        months=[7],
+    )
+    db.session.commit()
+    as_user(client, world.home_neo)
+    page = client.get(f"/applications/{cancelled.code}").get_data(as_text=True)
+    assert 'name="substitute_id"' in page
+    with _on("2026-07-01"):
+        as_user(client, world.home_neo)
+        page = client.get(f"/applications/{cancelled.code}").get_data(as_text=True)
+    assert 'name="substitute_id"' not in page
+    assert "July has begun: its slot can no longer go to a substitute." in page
