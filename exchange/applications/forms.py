@@ -99,7 +99,7 @@ class ConfirmationForm(FlaskForm):
     transport = StringField(
         "How you travel",
         validators=[DataRequired(), Length(max=200)],
-        description="e.g. Flight CA 123 to Zagreb airport",
+        description="e.g. Flight OU 123, landing at 14:30, or the train from the capital",
     )
     submit = SubmitField("Submit the card of confirmation")
 

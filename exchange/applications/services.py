@@ -60,11 +60,15 @@ def exchange_conditions_for(application: Application) -> ExchangeConditions | No
 def months_open_to_apply(application: Application, today: date) -> list[int]:
     """The months, in season order, that the application may still name: hosted by the
     host, not begun, and with the host's deadline for them not passed."""
-    conditions = exchange_conditions_for(application)
+    return _months_open_to_apply(exchange_conditions_for(application), application.season, today)
+
+
+def _months_open_to_apply(
+    conditions: ExchangeConditions | None, season: Season, today: date
+) -> list[int]:
     if conditions is None:
-        return calendar.open_months(application.season, today)
+        return calendar.open_months(season, today)
     not_hosted = set(conditions.months_not_hosted or [])
-    season = application.season
     return [
         month
         for month in SEASON_MONTHS
@@ -123,6 +127,12 @@ def create_application(
         raise DomainError(
             f"{home_nmo.acronym} has no {program.code} contract with {host_nmo.acronym} for "
             f"{season.code}, so no student can be nominated there. Choose another host."
+        )
+    conditions = find_conditions(host_nmo.id, program.id, season.id)
+    if conditions is not None and not _months_open_to_apply(conditions, season, clock.today()):
+        raise DomainError(
+            f"{host_nmo.acronym} takes no more {program.code} applications for {season.code}: "
+            "every month it hosts has begun or its deadline has passed. Choose another host."
         )
     live = live_application_of(student.id, program.id, season.id)
     if live is not None:
@@ -417,6 +427,9 @@ def set_points(officer: User, application: Application, points: Decimal | None) 
 def nominate_application(officer: User, application: Application, month: int) -> None:
     """The home NMO gives the application a slot of its contract with the host in
     ``month``, a month the student can go that has not begun."""
+    if not 1 <= month <= 12:
+        raise DomainError("Choose a month from the list.")
+    calendar.refuse_begun_month(application.season, month, clock.today(), "nominations")
     if month not in application.months:
         raise DomainError(
             f"The student can go in {', '.join(month_name(m) for m in application.months)}; "
@@ -428,7 +441,6 @@ def nominate_application(officer: User, application: Application, month: int) ->
         application.home_nmo_id,
         application.host_nmo_id,
     )
-    calendar.refuse_begun_month(application.season, month, clock.today(), "nominations")
     if contract is None:
         raise DomainError(f"There is no contract with {application.host_nmo.acronym}.")
     unconfirmed = nomination_refusal(contract)

@@ -44,7 +44,7 @@ from exchange.auth.decorators import login_required, role_required
 from exchange.auth.models import Role
 from exchange.auth.permissions import can_place_in
 from exchange.extensions import db, limiter
-from exchange.months import format_date, month_name
+from exchange.months import format_date, format_month, month_name
 from exchange.organizations import queries as organization_queries
 from exchange.organizations.models import NMO, Program, Season
 from exchange.organizations.queries import active_nmos, seasons_open_for_applications
@@ -143,9 +143,15 @@ def edit(code: str):
     limit = application.program.max_preferences
     form = ApplicationForm()
     # Only months the host hosts, that have not begun and whose deadline has not passed.
+    open_to_apply = services.months_open_to_apply(application, clock.today())
     form.months.choices = [
-        SelectChoice(month, month_name(month))
-        for month in services.months_open_to_apply(application, clock.today())
+        SelectChoice(month, format_month(application.season.month_date(month)))
+        for month in open_to_apply
+    ]
+    closed_months = [
+        format_month(application.season.month_date(month))
+        for month in application.months
+        if month not in open_to_apply
     ]
     # A month not offered (begun, past its deadline, not hosted) reaches the service,
     # which refuses it by name and says why.
@@ -190,6 +196,7 @@ def edit(code: str):
         conditions=conditions,
         required=required,
         missing=services.missing_for_submission(application, clock.today()),
+        closed_months=closed_months,
         confirm_form=ConfirmForm(),
         reason_form=ReasonForm(),
         document_kinds=DOCUMENT_KINDS,
@@ -287,7 +294,10 @@ def _render_show(application: Application, **submitted) -> str:
     if Action.NOMINATE in actions:
         forms["nominate"] = NominateForm()
         forms["nominate"].month.choices = _month_choices(application)
-    if Action.ACCEPT in actions:
+    slot_month_begun = application.exchange_month is not None and not calendar.month_is_open(
+        application.season.month_date(application.exchange_month), today
+    )
+    if Action.ACCEPT in actions and not slot_month_begun:
         forms["accept"] = _accept_form(application)
     if Action.CONFIRM in actions:
         forms["confirm"] = submitted.get("confirm") or _confirmation_form(application)
@@ -297,8 +307,8 @@ def _render_show(application: Application, **submitted) -> str:
             forms["arrived"].arrived_on.data = today
     if Action.SUBMIT_EVALUATION in actions and Action.SUBMIT_EVALUATION not in not_before:
         forms["evaluate"] = EvaluationForm()
-    points_form = None
-    if flags.can_set_points:
+    points_form = submitted.get("points")
+    if points_form is None and flags.can_set_points:
         points_form = PointsForm()
         points_form.points.data = (
             application.points if application.state == State.SUBMITTED else application.host_points
@@ -336,10 +346,7 @@ def _render_show(application: Application, **submitted) -> str:
             else None
         ),
         not_before=not_before,
-        slot_month_begun=application.exchange_month is not None
-        and not calendar.month_is_open(
-            application.season.month_date(application.exchange_month), today
-        ),
+        slot_month_begun=slot_month_begun,
         today=today,
         same_months=_exchanges_in_the_same_months(application, actions),
         has_card_of_acceptance=flags.has_card_of_acceptance,
@@ -418,9 +425,17 @@ def set_points(code: str):
     application = _application_or_404(code)
     form = PointsForm()
     if not form.validate_on_submit():
-        return _refused("Give points from 0 to 1000.", application)
-    with attempt(f"The points of {application.code} are saved."):
+        flash("Give points from 0 to 1000.", "danger")
+        return _render_show(application, points=form), 422
+    saved = (
+        f"The points of {application.code} are saved."
+        if form.points.data is not None
+        else f"The points of {application.code} are cleared."
+    )
+    with attempt(saved) as outcome:
         services.set_points(current_user, application, form.points.data)
+    if not outcome.ok:
+        return _render_show(application, points=form), 422  # as typed, beside the message
     return _to_page(application)
 
 
@@ -575,9 +590,12 @@ def substitute(code: str):
     form = SubstituteForm()
     candidates = services.substitute_candidates(application)
     form.substitute_id.choices = [SelectChoice(c.id, c.code) for c in candidates]
+    form.substitute_id.validate_choice = False  # the service says why it refuses one
     if not form.validate_on_submit():
         return _refused("Choose the substitute.", application)
     chosen = db.session.get(Application, form.substitute_id.data)
+    if chosen is None:
+        return _refused("Choose the substitute.", application)
     with attempt(f"{chosen.code} takes over the slot of {application.code}."):
         services.substitute_application(current_user, application, chosen)
     return _to_page(application)

@@ -149,25 +149,45 @@ def languages_of(program: Program) -> list[str]:
 
 
 def free_months(
-    placement_ids: list[int], season: Season | None, today: date
+    placement_ids: list[int], program: Program, season: Season | None, today: date
 ) -> dict[int, list[int]]:
-    """For each placement, the season's open months (not begun by ``today``) with a free
-    place, in season order."""
+    """For each placement, the season's months with a free place that still take
+    applications today, in season order: not begun and, once its host has published its
+    exchange conditions, hosted and with the deadline not passed (calendar.month_is_open)."""
     months_open = open_months(season, today) if season is not None else []
     if not placement_ids or not months_open:
         return {}
     rows = db.session.execute(
-        select(PlacementCapacity.placement_id, PlacementCapacity.month)
+        select(PlacementCapacity.placement_id, Placement.nmo_id, PlacementCapacity.month)
+        .join(Placement, Placement.id == PlacementCapacity.placement_id)
         .where(
             PlacementCapacity.placement_id.in_(placement_ids),
             PlacementCapacity.season_id == season.id,
             PlacementCapacity.month.in_(months_open),
         )
-        .group_by(PlacementCapacity.placement_id, PlacementCapacity.month)
+        .group_by(PlacementCapacity.placement_id, Placement.nmo_id, PlacementCapacity.month)
         .having(func.sum(PlacementCapacity.capacity - PlacementCapacity.used) > 0)
-    )
+    ).all()
+    conditions = {
+        c.nmo_id: c
+        for c in db.session.scalars(
+            select(ExchangeConditions).where(
+                ExchangeConditions.nmo_id.in_({nmo_id for _, nmo_id, _ in rows}),
+                ExchangeConditions.program_id == program.id,
+                ExchangeConditions.season_id == season.id,
+            )
+        )
+    }
     months: dict[int, list[int]] = defaultdict(list)
-    for placement_id, month in rows:
+    for placement_id, nmo_id, month in rows:
+        host = conditions.get(nmo_id)
+        if host is not None and (
+            month in (host.months_not_hosted or [])
+            or not month_is_open(
+                season.month_date(month), today, application_deadline(host, season, month)
+            )
+        ):
+            continue
         months[placement_id].append(month)
     for listed in months.values():
         listed.sort(key=SEASON_MONTHS.index)

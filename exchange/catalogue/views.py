@@ -76,7 +76,7 @@ def _placement_page(program: Program, shown: SeasonShown, filters: PlacementFilt
     """One page of the filtered placements and the free months of those on it."""
     page = page_of(queries.open_placements(program, shown.season, filters))
     free = queries.free_months(
-        [placement.id for placement in page.items], shown.season, shown.today
+        [placement.id for placement in page.items], program, shown.season, shown.today
     )
     return page, free
 
@@ -132,6 +132,7 @@ def host(nmo_code: str, program_code: str):
     filters = PlacementFilters(nmo_code=nmo.code, month=month)
     page, free = _placement_page(program, shown, filters)
     membership = current_user.student_membership
+    no_month_left = bool(conditions) and not any(d.takes_applications for d in deadlines)
     return render_template(
         "catalogue/host.html",
         nmo=nmo,
@@ -146,7 +147,9 @@ def host(nmo_code: str, program_code: str):
         free_months=free,
         months=SEASON_MONTHS,
         document_kinds=DOCUMENT_KINDS,
-        # Only students apply, and never to their own NMO.
-        can_apply=membership is not None and membership.nmo_id != nmo.id,
+        # Only students apply, never to their own NMO, and only while a month takes
+        # applications.
+        can_apply=membership is not None and membership.nmo_id != nmo.id and not no_month_left,
+        no_month_left=no_month_left,
         own_nmo=membership is not None and membership.nmo_id == nmo.id,
     )

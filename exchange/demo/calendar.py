@@ -32,6 +32,9 @@ class Phase(StrEnum):
     FAR = "far"  # more than 16 weeks before the month: applications are written and sent
     PLACING = "placing"  # within 16 weeks, the CA not yet due: nominations and CAs
     CARDS_DUE = "cards_due"  # the CA is due (8 weeks before the month), not started yet
+    # the month has begun, the exchange starts today or later in it: the CA is issued (a
+    # month that has begun takes no nomination or acceptance any more)
+    BEGUN = "begun"
     RUNNING = "running"  # started before today, ends after it
     ENDED = "ended"  # ended in the last six weeks: evaluations and certificates come in
     LONG_ENDED = "long_ended"  # ended before that
@@ -69,6 +72,8 @@ def phase_of(month_start: date, starts_on: date, ends_on: date, today: date) -> 
         raise ValueError("starts_on_for keeps an exchange from ending on the day of the seed")
     if starts_on < today:
         return Phase.RUNNING
+    if month_start <= today:
+        return Phase.BEGUN
     if today > ca_due_on(month_start):
         return Phase.CARDS_DUE
     if (month_start - today).days > 7 * FAR_WEEKS:

@@ -71,6 +71,12 @@ PHASE_STATE_WEIGHTS = {
         State.WITHDRAWN: 6,
         State.CANCELLED: 7,
     },
+    Phase.BEGUN: {
+        State.ACCEPTED: 10,
+        State.CONFIRMED: 72,
+        State.WITHDRAWN: 8,
+        State.CANCELLED: 10,
+    },
     Phase.RUNNING: {
         State.IN_PROGRESS: 82,
         State.REJECTED: 5,
@@ -97,6 +103,7 @@ FURTHEST_BEFORE_CLOSING = {
     Phase.FAR: State.ACCEPTED,
     Phase.PLACING: State.CONFIRMED,
     Phase.CARDS_DUE: State.CONFIRMED,
+    Phase.BEGUN: State.CONFIRMED,
     Phase.RUNNING: State.IN_PROGRESS,
     Phase.ENDED: State.IN_PROGRESS,
     Phase.LONG_ENDED: State.IN_PROGRESS,

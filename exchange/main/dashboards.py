@@ -112,9 +112,15 @@ class OfficerPanel:
     incoming: Counter = field(default_factory=Counter)
     placements: int = 0
     contracts: int = 0
-    late: int = 0  # applications with a late or overdue card
+    # Applications with a late or overdue card, hosted and sent: each queue links its own.
+    late_incoming: int = 0
+    late_outgoing: int = 0
     waiting_contracts: int = 0  # partners' proposals waiting for this NMO's confirmation
     due_cards: DueCards = field(default_factory=DueCards)
+
+    @property
+    def late(self) -> int:
+        return self.late_incoming + self.late_outgoing
 
     @property
     def to_nominate(self) -> int:
@@ -143,11 +149,12 @@ def officer_panels(user: User) -> list[OfficerPanel]:
         outgoing, incoming = outgoing_condition(membership), incoming_condition(membership)
         panel.outgoing = _state_counts(outgoing, *in_season)
         panel.incoming = _state_counts(incoming, *in_season)
-        panel.late = db.session.scalar(
-            select(func.count()).where(
+        late_incoming, late_outgoing = (func.count().filter(side) for side in (incoming, outgoing))
+        panel.late_incoming, panel.late_outgoing = db.session.execute(
+            select(late_incoming, late_outgoing).where(
                 or_(outgoing, incoming), late_card_condition(today), *in_season
             )
-        )
+        ).one()
         panel.due_cards = _due_cards(incoming, outgoing, in_season, today)
         if membership.role == Role.NATIONAL_OFFICER:
             if season is not None:

@@ -289,6 +289,16 @@ def _begun_refusal(first_day: date) -> str:
     )
 
 
+def _begun_month_of_key(run: MatchingRun, slot_key: str) -> date | None:
+    """For a slot key that is not one of the run's ("c12-7", "p40-12"): the first day of
+    the month it names, when that month has begun, so a crafted request is told so."""
+    _, _, month_text = slot_key.rpartition("-")
+    if not month_text.isdigit() or not 1 <= int(month_text) <= 12:
+        return None
+    first_day = run.season.month_date(int(month_text))
+    return None if calendar.month_is_open(first_day, clock.today()) else first_day
+
+
 def begun_slots(run: MatchingRun) -> dict[str, date]:
     """The run's slots whose month has begun by today (perhaps since the run), with the
     month's first day: no one may be assigned to them any more."""
@@ -342,10 +352,14 @@ def change_assignment(
     if slot_key is not None:
         slot = run.slots.get(slot_key)
         begun = begun_slots(run)
-        if slot_key in begun:
-            raise DomainError(
-                f"{application.code}: {_begun_refusal(begun[slot_key])}; choose a later month."
+        first_day = begun.get(slot_key) or _begun_month_of_key(run, slot_key)
+        if first_day is not None:
+            later = (
+                "choose a later month"
+                if run.kind == MatchingKind.OUTGOING
+                else "the student can no longer be placed in it"
             )
+            raise DomainError(f"{application.code}: {_begun_refusal(first_day)}; {later}.")
         if slot is not None and slot.get("closed"):
             raise DomainError(
                 f"{application.code} cannot go to {slot['label']}, "

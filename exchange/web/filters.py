@@ -3,7 +3,13 @@
 from flask import Flask
 
 from exchange.applications.states import State
-from exchange.months import format_date, format_datetime, format_local_datetime, month_name
+from exchange.months import (
+    format_date,
+    format_datetime,
+    format_local_datetime,
+    format_month,
+    month_name,
+)
 
 # One colour per state, the same on every page.
 STATE_BADGE_CLASSES = {
@@ -26,4 +32,5 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(format_local_datetime, "local_datetime")
     app.add_template_filter(month_name, "month_name")
+    app.add_template_filter(format_month, "month")
     app.add_template_global(STATE_BADGE_CLASSES, "state_badge_classes")

@@ -99,7 +99,7 @@ def upgrade():
         sa.Column("old_points", sa.Numeric(precision=7, scale=2), nullable=True),
         sa.Column("new_points", sa.Numeric(precision=7, scale=2), nullable=True),
         sa.Column("actor_id", sa.Integer(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("side IN ('home', 'host')", name=op.f("ck_points_changes_side_known")),
         sa.ForeignKeyConstraint(
             ["actor_id"], ["users.id"], name=op.f("fk_points_changes_actor_id_users")
@@ -122,7 +122,7 @@ def upgrade():
         sa.Column("card", sa.String(length=2), nullable=False),
         sa.Column("recipient_id", sa.Integer(), nullable=False),
         sa.Column("sent_on", sa.Date(), nullable=False),
-        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.CheckConstraint("card IN ('CA', 'CC')", name=op.f("ck_card_reminders_card_known")),
         sa.ForeignKeyConstraint(
             ["application_id"],

@@ -219,3 +219,79 @@ def test_a_slot_of_a_begun_month_is_offered_to_no_substitute(client, world):
         page = client.get(f"/applications/{cancelled.code}").get_data(as_text=True)
     assert 'name="substitute_id"' not in page
     assert "July has begun: its slot can no longer go to a substitute." in page
+
+
+def test_a_nomination_whose_month_has_begun_offers_no_acceptance(client, world):
+    application = _submitted(world, months=(7,))
+    cycle.nominate_application(world.home_neo, application, 7)
+    db.session.commit()
+    with _on("2026-07-02"):
+        as_user(client, world.host_neo)
+        page = client.get(f"/applications/{application.code}").get_data(as_text=True)
+    assert 'name="starts_on"' not in page
+    assert "July 2026 has begun: the student can no longer be accepted for it." in page
+
+
+def test_a_crafted_substitute_for_a_begun_month_is_refused_by_name(client, world):
+    cancelled = _submitted(world, months=(7,))
+    cycle.nominate_application(world.home_neo, cancelled, 7)
+    cycle.cancel_application(world.home_neo, cancelled, "Failed the exam")
+    substitute = builders.application(
+        builders.user(Role.STUDENT, lc_=world.federation.home_lc),
+        world.federation.host,
+        state=State.SUBMITTED,
+        submitted_at=clock.now(),
+        months=[7],
+    )
+    db.session.commit()
+    with _on("2026-07-01"):
+        as_user(client, world.home_neo)
+        page = client.post(
+            f"/applications/{cancelled.code}/substitute",
+            data={"substitute_id": substitute.id},
+            follow_redirects=True,
+        ).get_data(as_text=True)
+    assert "July 2026 began on 1 July 2026: substitutes go only into months" in page
+    db.session.refresh(substitute)
+    assert substitute.state == State.SUBMITTED
+
+
+def test_refused_points_stay_as_typed_and_cleared_points_say_so(client, world):
+    application = _submitted(world)
+    as_user(client, world.home_neo)
+    response = client.post(f"/applications/{application.code}/points", data={"points": "12.345"})
+    assert response.status_code == 422
+    assert 'value="12.345"' in response.get_data(as_text=True)
+    client.post(f"/applications/{application.code}/points", data={"points": "12"})
+    page = client.post(
+        f"/applications/{application.code}/points", data={"points": ""}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert f"The points of {application.code} are cleared." in page
+
+
+def test_a_draft_says_which_chosen_months_closed_and_saving_removes_them(client, world):
+    code = start_application(client, world)
+    fill_in(client, world, code, months=["7", "8"])
+    with _on("2026-05-10"):  # the July deadline (6 May) has passed, August's has not
+        as_user(client, world.student)
+        page = client.get(f"/applications/{code}/edit").get_data(as_text=True)
+        assert "July 2026 no longer takes applications, so it is not offered above" in page
+        assert ">August 2026<" in page
+    application = db.session.scalar(select(Application).where(Application.code == code))
+    assert application.months == [7, 8]
+
+
+def test_the_home_tile_of_late_cards_links_each_side_to_its_queue(client, world):
+    application = _submitted(world)
+    cycle.nominate_application(world.home_neo, application, 7)
+    application.ca_late = True
+    db.session.commit()
+    as_user(client, world.home_neo)
+    page = client.get("/").get_data(as_text=True)
+    assert re.search(
+        r"late or overdue cards:\s*<a[^>]*>0 incoming</a> ·\s*<a[^>]*>1 outgoing", page
+    )
+    listed = client.get(
+        "/applications/?queue=outgoing&state=all&late=1&program=" + str(application.program_id)
+    ).get_data(as_text=True)
+    assert application.code in listed

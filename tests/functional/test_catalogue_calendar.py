@@ -103,7 +103,9 @@ def test_mid_april_lists_may_to_march_and_not_april(client, two_seasons, login):
     # The suite's day, 15 April 2026: April has begun, May has not.
     login(two_seasons.student)
     page = get(client, "/catalogue/")
-    assert free_months(page) == {"Cardiology Ward": EVERY_MONTH[1:], "October Ward": ["October"]}
+    # With the host's 8 weeks' lead, May and June are past their deadlines; the Egyptian
+    # ward's host has no conditions yet, so only the first-day rule applies to it.
+    assert free_months(page) == {"Cardiology Ward": EVERY_MONTH[3:], "October Ward": ["October"]}
     assert options(page, "month") == [
         "May 2026",
         "June 2026",
@@ -134,17 +136,15 @@ def test_mid_april_the_host_page_says_which_months_take_applications(client, two
     assert deadlines["June 2026"] == ("6 April 2026", "Closed: the deadline was 6 April 2026")
     assert deadlines["July 2026"] == ("6 May 2026", "Open")
     assert deadlines["March 2027"] == ("4 January 2027", "Open")
-    assert free_months(page) == {"Cardiology Ward": EVERY_MONTH[1:]}
+    assert free_months(page) == {"Cardiology Ward": EVERY_MONTH[3:]}
 
 
 def test_on_30_november_only_december_to_march_are_open(client, two_seasons, login):
     with _at(2026, 11, 30):
         login(two_seasons.student)
         page = get(client, "/catalogue/")
-        assert free_months(page) == {
-            "Cardiology Ward": ["December", "January", "February", "March"],
-            "October Ward": [],
-        }
+        # December and January are open, but past the host's deadlines.
+        assert free_months(page) == {"Cardiology Ward": ["February", "March"], "October Ward": []}
         assert ">Full</span>" in page  # the October ward: no place left in an open month
         assert options(page, "month") == [
             "December 2026",
@@ -212,7 +212,8 @@ def test_on_the_last_day_of_the_season_next_season_can_be_chosen(client, two_sea
         page = get(client, "/catalogue/", season="2027/28")
         assert selected(page, "season") == "Season 2027/28"
         assert "Season 2027/28" in page
-        assert free_months(page) == {"Cardiology Ward": EVERY_MONTH, "October Ward": []}
+        # April 2027 has not begun, but its deadline (4 weeks ahead) has passed.
+        assert free_months(page) == {"Cardiology Ward": EVERY_MONTH[1:], "October Ward": []}
         assert options(page, "month")[0] == "April 2027"
         assert options(page, "month")[-1] == "March 2028"
         # Links within the catalogue keep the season chosen.
@@ -254,7 +255,8 @@ def test_on_a_leap_day_march_is_open_and_february_has_begun(client, two_seasons,
         login(two_seasons.student)
         page = get(client, "/catalogue/")
         assert selected(page, "season") == "Season 2027/28"
-        assert free_months(page) == {"Cardiology Ward": ["March"], "October Ward": []}
+        # March has not begun, but its deadline has passed (see below).
+        assert free_months(page) == {"Cardiology Ward": [], "October Ward": []}
         assert options(page, "month") == ["March 2028"]
         february = get(client, "/catalogue/", month="2")
         assert "February 2028 began on 1 February 2028" in february
@@ -274,9 +276,19 @@ def test_an_unknown_season_falls_back_to_the_current_one(client, two_seasons, lo
     login(two_seasons.student)
     index = get(client, "/catalogue/", season=code)
     assert selected(index, "season") == "Season 2026/27"
-    assert free_months(index)["Cardiology Ward"] == EVERY_MONTH[1:]
+    assert free_months(index)["Cardiology Ward"] == EVERY_MONTH[3:]
     assert 'href="/catalogue/SLOMSIC/SCOPE"' in index  # links carry no unknown season
     host = get(client, "/catalogue/SLOMSIC/SCOPE", season=code)
     assert selected(host, "season") == "Season 2026/27"
     assert "Exchange conditions 2026/27" in host
     assert deadline_rows(host)["July 2026"] == ("6 May 2026", "Open")
+
+
+def test_a_host_with_no_month_left_offers_no_application(client, two_seasons, login):
+    with _at(2027, 2, 1):  # 8 weeks' lead: the March deadline (4 January) has passed
+        login(two_seasons.student)
+        host = get(client, "/catalogue/SLOMSIC/SCOPE")
+    assert "Apply to SLOMSIC" not in host
+    assert "No month of 2026/27 takes applications any more" in host
+    login(two_seasons.student)
+    assert "Apply to SLOMSIC" in get(client, "/catalogue/SLOMSIC/SCOPE")  # 15 April: it does

@@ -310,8 +310,28 @@ def test_an_exchange_in_the_same_months_in_the_other_program_is_found(world):
 
 
 def test_no_application_for_a_season_whose_every_month_has_begun(world):
+    world.conditions.application_lead_weeks = 0  # only the months' first days count here
     with _on("2027-03-01"), pytest.raises(DomainError) as refused:
         cycle.create_application(world.student, builders.program(), builders.season(), world.host)
     assert str(refused.value) == "Every month of 2026/27 has begun: apply for a season to come."
     with _on("2027-02-28"):
         cycle.create_application(world.student, builders.program(), builders.season(), world.host)
+
+
+def test_no_application_to_a_host_whose_every_month_is_closed(world):
+    # 8 weeks' lead: on 5 January 2027 the March deadline (4 January) has passed.
+    with _on("2027-01-05"), pytest.raises(DomainError) as refused:
+        cycle.create_application(world.student, builders.program(), builders.season(), world.host)
+    assert str(refused.value) == (
+        "SLOMSIC takes no more SCOPE applications for 2026/27: every month it hosts has begun "
+        "or its deadline has passed. Choose another host."
+    )
+    assert count(Application) == 0
+    with _on("2027-01-04"):
+        cycle.create_application(world.student, builders.program(), builders.season(), world.host)
+
+
+def test_a_crafted_nomination_for_a_begun_month_names_it_first(world):
+    application = submitted(world, months=(8,))
+    with _on("2026-08-02"), pytest.raises(MonthBegun, match="July 2026 began on 1 July 2026"):
+        cycle.nominate_application(world.home_neo, application, 7)  # not even one of its months

@@ -569,9 +569,9 @@ def test_the_demo_builds_the_season_of_today(app, moment, season_code):
 @pytest.mark.parametrize(
     ("moment", "expected"),
     [
-        # Early May: the first exchanges of the season have ended, and next winter's
+        # Late May: the first exchanges of the season have ended, and next winter's
         # applications are being written: every state is there.
-        (datetime(2026, 5, 5, 15, 0, tzinfo=UTC), set(State)),
+        (datetime(2026, 5, 20, 15, 0, tzinfo=UTC), set(State)),
         # Late March: every exchange of the season has started; what is left are
         # exchanges under way, their evaluations and certificates, and closed ones.
         (
@@ -666,7 +666,8 @@ def test_the_same_seed_on_the_same_day_builds_the_same_demo(app):
     _seed_on(morning + timedelta(hours=12), applications=APPLICATIONS)
     assert _digest() == first
     _empty_tables()
-    _seed_on(morning + timedelta(days=1), applications=APPLICATIONS)
+    # A week on, exchanges have moved on in the calendar (May's have begun).
+    _seed_on(morning + timedelta(days=7), applications=APPLICATIONS)
     assert _digest() != first
 
 

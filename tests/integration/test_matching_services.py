@@ -562,3 +562,19 @@ def test_the_figures_follow_the_hand_changes(world):
     assert figures() == ((3, 2, 1, 0), {july: 1, august: 1})
     matching.change_assignment(world.home_neo, proposal, both_months.id, None)
     assert figures() == ((3, 1, 1, 1), {july: 1})
+
+
+def test_a_crafted_slot_of_a_begun_month_not_in_the_run_is_refused_by_name(world):
+    (application,) = applicants(world, ("10", (8,)))
+    with on("2026-07-15"):
+        proposal = run(world)
+        for crafted in (contract_key(world, 7), "p999-7"):
+            with pytest.raises(DomainError) as refused:
+                matching.change_assignment(world.home_neo, proposal, application.id, crafted)
+            assert str(refused.value) == (
+                f"{application.code}: July 2026 began on 1 July 2026: proposals go only into "
+                "months that have not begun yet; choose a later month."
+            )
+        with pytest.raises(DomainError, match="cannot go to that slot"):
+            matching.change_assignment(world.home_neo, proposal, application.id, "c1-nonsense")
+    assert placed(proposal, application) == (contract_key(world, 8), 1)

@@ -28,13 +28,15 @@ JULY = date(2026, 7, 1)
         (date(2026, 3, 11), JULY, Phase.PLACING),  # 112 days: the 16-week deadline is today
         (date(2026, 5, 6), JULY, Phase.PLACING),  # the CA is due today, 8 weeks before
         (date(2026, 5, 7), JULY, Phase.CARDS_DUE),
-        (date(2026, 7, 1), JULY, Phase.CARDS_DUE),  # arriving today: not in progress yet
+        (date(2026, 6, 30), JULY, Phase.CARDS_DUE),
+        # Arriving today: not in progress yet, but the month has begun.
+        (date(2026, 7, 1), JULY, Phase.BEGUN),
         (date(2026, 7, 2), JULY, Phase.RUNNING),
         (date(2026, 7, 28), JULY, Phase.RUNNING),
         (date(2026, 7, 30), JULY, Phase.ENDED),  # ended on 29 July
         (date(2026, 9, 9), JULY, Phase.ENDED),
         (date(2026, 9, 10), JULY, Phase.LONG_ENDED),
-        (date(2026, 7, 10), date(2026, 7, 15), Phase.CARDS_DUE),
+        (date(2026, 7, 10), date(2026, 7, 15), Phase.BEGUN),
     ],
 )
 def test_the_phase_of_a_four_week_exchange(today, starts_on, phase):
