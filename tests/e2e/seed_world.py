@@ -16,7 +16,7 @@ from exchange import clock
 from exchange.app import create_app
 from exchange.auth.models import Role
 from exchange.extensions import db
-from exchange.months import month_name
+from exchange.months import format_month, month_name
 from tests import builders
 
 STUDENT = "ana.horvat@example.org"
@@ -72,6 +72,7 @@ def seed() -> dict:
         "season": code,
         "month": month,
         "month_name": month_name(month),
+        "month_label": format_month(starts_on),  # as the application form names it
         "starts_on": starts_on.isoformat(),
         "ends_on": (starts_on + timedelta(weeks=4)).isoformat(),
         "arrival_at": f"{arrival.isoformat()}T15:00",

@@ -95,7 +95,7 @@ def test_student_applies_is_nominated_accepted_and_confirms(
     no_problems_so_far(page_problems)
 
     # Fills in the form: a month, two ranked departments, year of study, languages.
-    page.get_by_label(month, exact=True).check()
+    page.get_by_label(world["month_label"], exact=True).check()
     page.select_option("#choice_1", label="Cardiology: Cardiology (Ljubljana)")
     page.select_option("#choice_2", label="Neurology: Neurology (Ljubljana)")
     page.fill("#study_year", "4")
@@ -103,7 +103,7 @@ def test_student_applies_is_nominated_accepted_and_confirms(
     page.fill("#motivation", "I want to learn how a cardiology ward works in Slovenia.")
     click_through(page, page.get_by_role("button", name="Save", exact=True))
     expect(flash(page)).to_have_text("Your application is saved.")
-    expect(page.get_by_label(month, exact=True)).to_be_checked()
+    expect(page.get_by_label(world["month_label"], exact=True)).to_be_checked()
     expect(page.locator("#choice_1 option:checked")).to_have_text(
         "Cardiology: Cardiology (Ljubljana)"
     )
