@@ -11,8 +11,9 @@ passed is overdue. Both count as late cards on lists and in reports.
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from exchange.applications.calendar import month_is_open, open_months
 from exchange.applications.states import State
-from exchange.months import format_date
+from exchange.months import SEASON_MONTHS, format_date
 
 CA_WEEKS_BEFORE_START = 8
 CC_WEEKS_BEFORE_START = 4
@@ -21,6 +22,23 @@ CC_WEEKS_BEFORE_START = 4
 def application_deadline(conditions, season, month: int) -> date:
     """The last day to submit for an exchange starting in ``month`` of ``season``."""
     return season.month_date(month) - timedelta(weeks=conditions.application_lead_weeks)
+
+
+def takes_applications(conditions, season, month: int, today: date) -> bool:
+    """Whether the host, under ``conditions``, still takes applications for ``month`` of
+    ``season`` today: it hosts the month, which has not begun, and the deadline for it has
+    not passed (calendar.month_is_open)."""
+    return month not in (conditions.months_not_hosted or []) and month_is_open(
+        season.month_date(month), today, application_deadline(conditions, season, month)
+    )
+
+
+def months_open_to_apply(conditions, season, today: date) -> list[int]:
+    """The season's months, in order, that take applications today; with no conditions
+    published yet, those that have not begun."""
+    if conditions is None:
+        return open_months(season, today)
+    return [m for m in SEASON_MONTHS if takes_applications(conditions, season, m, today)]
 
 
 def ca_due_on(start: date) -> date:

@@ -8,7 +8,13 @@ from sqlalchemy.orm import selectinload
 
 from exchange import clock
 from exchange.applications.models import Application, Preference
-from exchange.applications.reminders import PENDING, due_soon_condition, overdue_condition
+from exchange.applications.reminders import (
+    CA,
+    CC,
+    PENDING,
+    due_soon_condition,
+    overdue_condition,
+)
 from exchange.applications.states import State
 from exchange.auth.models import Role, User
 from exchange.extensions import db
@@ -32,8 +38,8 @@ def late_card_condition(today: date):
     return or_(
         Application.ca_late,
         Application.cc_late,
-        and_(Application.state == State.NOMINATED, Application.ca_due_on < today),
-        and_(Application.state == State.ACCEPTED, Application.cc_due_on < today),
+        overdue_condition(CA, today),
+        overdue_condition(CC, today),
     )
 
 

@@ -36,7 +36,7 @@ from exchange.contracts.queries import find_contract
 from exchange.contracts.services import nomination_refusal
 from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
-from exchange.months import SEASON_MONTHS, format_date, format_month, month_name
+from exchange.months import format_date, format_month, month_name
 from exchange.organizations.models import NMO, Program, Season
 from exchange.placements.models import Placement, PlacementCapacity
 
@@ -60,25 +60,9 @@ def exchange_conditions_for(application: Application) -> ExchangeConditions | No
 def months_open_to_apply(application: Application, today: date) -> list[int]:
     """The months, in season order, that the application may still name: hosted by the
     host, not begun, and with the host's deadline for them not passed."""
-    return _months_open_to_apply(exchange_conditions_for(application), application.season, today)
-
-
-def _months_open_to_apply(
-    conditions: ExchangeConditions | None, season: Season, today: date
-) -> list[int]:
-    if conditions is None:
-        return calendar.open_months(season, today)
-    not_hosted = set(conditions.months_not_hosted or [])
-    return [
-        month
-        for month in SEASON_MONTHS
-        if month not in not_hosted
-        and calendar.month_is_open(
-            season.month_date(month),
-            today,
-            deadlines.application_deadline(conditions, season, month),
-        )
-    ]
+    return deadlines.months_open_to_apply(
+        exchange_conditions_for(application), application.season, today
+    )
 
 
 def steps_not_open_yet(application: Application, today: date) -> dict[Action, date]:
@@ -129,7 +113,9 @@ def create_application(
             f"{season.code}, so no student can be nominated there. Choose another host."
         )
     conditions = find_conditions(host_nmo.id, program.id, season.id)
-    if conditions is not None and not _months_open_to_apply(conditions, season, clock.today()):
+    if conditions is not None and not deadlines.months_open_to_apply(
+        conditions, season, clock.today()
+    ):
         raise DomainError(
             f"{host_nmo.acronym} takes no more {program.code} applications for {season.code}: "
             "every month it hosts has begun or its deadline has passed. Choose another host."

@@ -11,7 +11,7 @@ from sqlalchemy import Select, String, cast, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from exchange.applications.calendar import month_is_open, open_months
-from exchange.applications.deadlines import application_deadline
+from exchange.applications.deadlines import application_deadline, takes_applications
 from exchange.conditions.models import ExchangeConditions
 from exchange.extensions import db
 from exchange.months import SEASON_MONTHS
@@ -181,12 +181,7 @@ def free_months(
     months: dict[int, list[int]] = defaultdict(list)
     for placement_id, nmo_id, month in rows:
         host = conditions.get(nmo_id)
-        if host is not None and (
-            month in (host.months_not_hosted or [])
-            or not month_is_open(
-                season.month_date(month), today, application_deadline(host, season, month)
-            )
-        ):
+        if host is not None and not takes_applications(host, season, month, today):
             continue
         months[placement_id].append(month)
     for listed in months.values():
