@@ -45,14 +45,16 @@ def open_months(season: HasMonths, today: date, months: Iterable[int] = SEASON_M
     return [month for month in months if month_is_open(season.month_date(month), today)]
 
 
-def refuse_begun_month(season: HasMonths, month: int, today: date, step: str) -> None:
+def refuse_begun_month(
+    season: HasMonths, month: int, today: date, step: str, advice: str = "Choose a later month."
+) -> None:
     """Raise ``MonthBegun`` naming the month when it is not open; ``step`` says what was
-    asked for, such as "Nominations"."""
+    asked for, such as "nominations", and ``advice`` what to do instead."""
     first_day = season.month_date(month)
     if not month_is_open(first_day, today):
         raise MonthBegun(
             f"{format_month(first_day)} began on {format_date(first_day)}: {step} go only "
-            "into months that have not begun yet. Choose a later month."
+            f"into months that have not begun yet. {advice}"
         )
 
 

@@ -480,7 +480,13 @@ def accept_application(
         )
     today = clock.today()
     month = application.exchange_month
-    calendar.refuse_begun_month(application.season, month, today, "acceptances")
+    calendar.refuse_begun_month(
+        application.season,
+        month,
+        today,
+        "acceptances",
+        "Reject or cancel the nomination to give the contract slot back.",
+    )
     calendar.refuse_start(starts_on, application.season.month_date(month), today)
     if not contact_person.strip():
         raise DomainError("Name the contact person for the student.")
@@ -563,7 +569,11 @@ def substitute_application(officer: User, cancelled: Application, substitute: Ap
     if cancelled.state not in (State.CANCELLED, State.WITHDRAWN) or cancelled.contract_id is None:
         raise DomainError("Only a cancelled or withdrawn nominated exchange gets a substitute.")
     calendar.refuse_begun_month(
-        cancelled.season, cancelled.exchange_month, clock.today(), "substitutes"
+        cancelled.season,
+        cancelled.exchange_month,
+        clock.today(),
+        "substitutes",
+        "Its slot stays unused.",
     )
     if substitute not in substitute_candidates(cancelled):
         raise DomainError(

@@ -358,7 +358,7 @@ def _render_show(application: Application, **submitted) -> str:
 def _month_choices(application: Application) -> list[SelectChoice]:
     """The months the student can go that have not begun: the only ones offered."""
     return [
-        SelectChoice(month, month_name(month))
+        SelectChoice(month, format_month(application.season.month_date(month)))
         for month in services.nomination_months(application, clock.today())
     ]
 

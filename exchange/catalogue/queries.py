@@ -148,15 +148,25 @@ def languages_of(program: Program) -> list[str]:
     return sorted(languages)
 
 
+@dataclass(frozen=True)
+class FreeMonths:
+    """For each placement, the season's months with a free place that still take
+    applications; and the placements whose free places are all in months past the host's
+    deadline (the page says "applications closed" there, not "full")."""
+
+    months: dict[int, list[int]]
+    past_deadline: frozenset[int] = frozenset()
+
+
 def free_months(
     placement_ids: list[int], program: Program, season: Season | None, today: date
-) -> dict[int, list[int]]:
-    """For each placement, the season's months with a free place that still take
-    applications today, in season order: not begun and, once its host has published its
-    exchange conditions, hosted and with the deadline not passed (calendar.month_is_open)."""
+) -> FreeMonths:
+    """The months with a free place that still take applications today, in season order:
+    not begun and, once the host has published its exchange conditions, hosted and with
+    the deadline not passed (deadlines.takes_applications)."""
     months_open = open_months(season, today) if season is not None else []
     if not placement_ids or not months_open:
-        return {}
+        return FreeMonths({})
     rows = db.session.execute(
         select(PlacementCapacity.placement_id, Placement.nmo_id, PlacementCapacity.month)
         .join(Placement, Placement.id == PlacementCapacity.placement_id)
@@ -179,14 +189,16 @@ def free_months(
         )
     }
     months: dict[int, list[int]] = defaultdict(list)
+    closed = set()
     for placement_id, nmo_id, month in rows:
         host = conditions.get(nmo_id)
         if host is not None and not takes_applications(host, season, month, today):
+            closed.add(placement_id)
             continue
         months[placement_id].append(month)
     for listed in months.values():
         listed.sort(key=SEASON_MONTHS.index)
-    return dict(months)
+    return FreeMonths(dict(months), frozenset(closed - months.keys()))
 
 
 @dataclass(frozen=True)

@@ -151,5 +151,7 @@ def host(nmo_code: str, program_code: str):
         # applications.
         can_apply=membership is not None and membership.nmo_id != nmo.id and not no_month_left,
         no_month_left=no_month_left,
+        # The host's month filter offers the months it still takes applications for.
+        host_months=[d.month for d in deadlines if d.takes_applications] if conditions else None,
         own_nmo=membership is not None and membership.nmo_id == nmo.id,
     )

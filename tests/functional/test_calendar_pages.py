@@ -218,7 +218,7 @@ def test_a_slot_of_a_begun_month_is_offered_to_no_substitute(client, world):
         as_user(client, world.home_neo)
         page = client.get(f"/applications/{cancelled.code}").get_data(as_text=True)
     assert 'name="substitute_id"' not in page
-    assert "July has begun: its slot can no longer go to a substitute." in page
+    assert "July 2026 has begun: its slot can no longer go to a substitute." in page
 
 
 def test_a_nomination_whose_month_has_begun_offers_no_acceptance(client, world):

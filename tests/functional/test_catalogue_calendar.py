@@ -257,6 +257,8 @@ def test_on_a_leap_day_march_is_open_and_february_has_begun(client, two_seasons,
         assert selected(page, "season") == "Season 2027/28"
         # March has not begun, but its deadline has passed (see below).
         assert free_months(page) == {"Cardiology Ward": [], "October Ward": []}
+        # Free places, but none that takes applications: not "Full".
+        assert "Applications closed: past the deadlines" in page
         assert options(page, "month") == ["March 2028"]
         february = get(client, "/catalogue/", month="2")
         assert "February 2028 began on 1 February 2028" in february
@@ -269,6 +271,7 @@ def test_on_a_leap_day_march_is_open_and_february_has_begun(client, two_seasons,
             "2 February 2028",
             "Closed: the deadline was 2 February 2028",
         )
+        assert options(host, "month") == []  # the host takes no month's applications
 
 
 @pytest.mark.parametrize("code", ["1999/00", "nonsense", "", "2027-28"])

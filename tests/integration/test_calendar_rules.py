@@ -63,10 +63,14 @@ def test_the_day_before_a_month_begins_it_still_takes_a_nomination(world):
 def test_an_acceptance_starts_inside_the_nominated_month_and_not_in_a_begun_one(world):
     application = nominated(world, 8)
     season = builders.season()
-    with _on("2026-08-01"), pytest.raises(MonthBegun, match="August 2026 began on 1 August"):
+    with _on("2026-08-01"), pytest.raises(MonthBegun) as refused:
         cycle.accept_application(
             world.host_neo, application, world.department, date(2026, 8, 10), "Dr. Kos", None
         )
+    assert str(refused.value) == (
+        "August 2026 began on 1 August 2026: acceptances go only into months that have not "
+        "begun yet. Reject or cancel the nomination to give the contract slot back."
+    )
     assert world.place(month=8).used == 0
     with _on("2026-07-31"):
         cycle.accept_application(
