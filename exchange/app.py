@@ -100,7 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from exchange.admin.organizations import bp as admin_organizations_bp
     from exchange.admin.views import bp as admin_bp
     from exchange.api.views import bp as api_bp
-    from exchange.applications.views import bp as applications_bp
+    from exchange.applications.routes import bp as applications_bp
     from exchange.auth.views import bp as auth_bp
     from exchange.catalogue.views import bp as catalogue_bp
     from exchange.conditions.views import bp as conditions_bp

@@ -70,12 +70,31 @@ class Application(TimestampMixin, db.Model):
     # The AF
     months: Mapped[list[int]] = mapped_column(JSON, default=list)  # months the student can go
     study_year: Mapped[int | None]
-    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # [{"language": "Spanish", "level": "B2"}, ...]: levels as exchange.applications.personal
+    # names them.
+    languages: Mapped[list[dict]] = mapped_column(JSON, default=list)
     motivation: Mapped[str] = mapped_column(Text, default="")
     # Ranking points: the home NMO's for its outgoing selection, the host's for placement.
     points: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
     host_points: Mapped[Decimal | None] = mapped_column(Numeric(7, 2))
     submitted_at: Mapped[datetime | None]
+
+    # Personal data a host NMO needs to receive the student. The student edits it until the
+    # nomination; the host's officers see it from then on. The passport number and the
+    # medical notes appear on the application page only, never in a list or an export.
+    date_of_birth: Mapped[date | None]
+    nationality: Mapped[str | None] = mapped_column(String(2))  # ISO 3166 alpha-2
+    passport_name: Mapped[str | None] = mapped_column(String(120))  # in Latin letters
+    passport_number: Mapped[str | None] = mapped_column(String(40))
+    passport_expires_on: Mapped[date | None]
+    phone: Mapped[str | None] = mapped_column(String(40))
+    emergency_contact_name: Mapped[str | None] = mapped_column(String(120))
+    emergency_contact_relation: Mapped[str | None] = mapped_column(String(60))
+    emergency_contact_phone: Mapped[str | None] = mapped_column(String(40))
+    insurance_company: Mapped[str | None] = mapped_column(String(120))
+    insurance_policy_number: Mapped[str | None] = mapped_column(String(60))
+    allergies: Mapped[str] = mapped_column(Text, default="", server_default="")
+    medical_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     # Nomination: a contract slot with the host NMO in one month
     contract_id: Mapped[int | None] = mapped_column(ForeignKey("contracts.id"), index=True)
@@ -94,7 +113,12 @@ class Application(TimestampMixin, db.Model):
     ends_on: Mapped[date | None]
     contact_person: Mapped[str | None] = mapped_column(String(200))
     contact_email: Mapped[str | None] = mapped_column(String(254))
+    tutor: Mapped[str | None] = mapped_column(String(200))
+    meeting_point: Mapped[str | None] = mapped_column(Text)  # or the pick-up arrangement
     accepted_at: Mapped[datetime | None]
+    # The officer who signed the CA, and their role as the card prints it, kept as signed.
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    accepted_by_role: Mapped[str | None] = mapped_column(String(120))
 
     # Card of confirmation (CC)
     # The wall-clock time at the destination, as the student gives it: no time zone.
@@ -106,6 +130,12 @@ class Application(TimestampMixin, db.Model):
     completed_at: Mapped[datetime | None]
     certified_at: Mapped[datetime | None]
 
+    # The fee the host asks for (exchange conditions or a unilateral contract), as paid.
+    fee_paid_amount: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    fee_paid_currency: Mapped[str | None] = mapped_column(String(3))
+    fee_paid_on: Mapped[date | None]
+    fee_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
     # Rejected, withdrawn or cancelled
     closed_at: Mapped[datetime | None]
     closing_reason: Mapped[str | None] = mapped_column(Text)
@@ -116,7 +146,8 @@ class Application(TimestampMixin, db.Model):
         unique=True,  # one substitute per given-back slot
     )
 
-    student: Mapped[User] = relationship()
+    student: Mapped[User] = relationship(foreign_keys=[student_id])
+    accepted_by: Mapped[User | None] = relationship(foreign_keys=[accepted_by_id])
     program: Mapped[Program] = relationship()
     season: Mapped[Season] = relationship()
     home_nmo: Mapped[NMO] = relationship(foreign_keys=[home_nmo_id])
@@ -133,6 +164,9 @@ class Application(TimestampMixin, db.Model):
         back_populates="application", order_by="StateTransition.id"
     )
     evaluation: Mapped["Evaluation | None"] = relationship(back_populates="application")
+    notes: Mapped[list["ApplicationNote"]] = relationship(
+        back_populates="application", order_by="ApplicationNote.id"
+    )
 
     __table_args__ = (
         UniqueConstraint("program_id", "season_id", "number"),
@@ -176,6 +210,14 @@ class Application(TimestampMixin, db.Model):
             f"(state IN {_states_sql(*CLOSED_STATES)}) ="
             " (closed_at IS NOT NULL AND closing_reason IS NOT NULL)",
             name="closed_has_reason",
+        ),
+        CheckConstraint(
+            "(fee_paid_on IS NULL) = (fee_paid_amount IS NULL)"
+            " AND (fee_paid_on IS NULL) = (fee_paid_currency IS NULL)",
+            name="fee_paid_complete",
+        ),
+        CheckConstraint(
+            "fee_paid_amount IS NULL OR fee_paid_amount >= 0", name="fee_paid_positive"
         ),
         Index("ix_applications_season_program_state", "season_id", "program_id", "state"),
         Index("ix_applications_home_nmo_state", "home_nmo_id", "state"),
@@ -292,6 +334,29 @@ class StateTransition(db.Model):
 
     application: Mapped[Application] = relationship(back_populates="history")
     actor: Mapped[User | None] = relationship()
+
+
+class ApplicationNote(db.Model):
+    """An internal note of an officer of the home or host NMO on an application. Never
+    shown to the student; never changed once written."""
+
+    __tablename__ = "application_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The NMO the author wrote for: the home or the host side.
+    nmo_id: Mapped[int] = mapped_column(ForeignKey("nmos.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+
+    application: Mapped[Application] = relationship(back_populates="notes")
+    author: Mapped[User] = relationship()
+    nmo: Mapped[NMO] = relationship()
+
+    __table_args__ = (CheckConstraint("length(body) > 0", name="body_not_empty"),)
 
 
 class ApplicationCounter(db.Model):

@@ -156,3 +156,9 @@ def queue_page(user, queue: str, args) -> tuple[Pagination, dict]:
         "programs": db.session.scalars(select(Program).order_by(Program.code)).all(),
     }
     return pagination, options
+
+
+def free_slots_by_month(application) -> dict[int, int]:
+    """For the nominate panel: the free confirmed contract slots with the application's
+    host NMO, per month the student can go."""
+    return {}

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from exchange import clock
-from exchange.applications import calendar, deadlines, moves
+from exchange.applications import calendar, deadlines, moves, personal
 from exchange.applications.codes import application_code
 from exchange.applications.documents import DOCUMENT_KINDS, delete_document, store_document
 from exchange.applications.models import (
@@ -271,6 +271,9 @@ def missing_for_submission(application: Application, today: date) -> list[str]:
         )
     if not application.languages:
         missing.append("List the languages you speak.")
+    missing += personal.missing_for_submission(
+        application, list(conditions.required_personal_data or [])
+    )
     attached = {document.kind for document in application.documents}
     for kind in conditions.required_documents:
         if kind not in attached:

@@ -26,6 +26,8 @@ class ExchangeConditions(db.Model):
     max_study_year: Mapped[int] = mapped_column(default=6)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     required_documents: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # The personal data fields (exchange.applications.personal) needed for submission.
+    required_personal_data: Mapped[list[str]] = mapped_column(JSON, default=list)
     accommodation: Mapped[str] = mapped_column(Text, default="")
     meals: Mapped[str] = mapped_column(Text, default="")
     months_not_hosted: Mapped[list[int]] = mapped_column(JSON, default=list)

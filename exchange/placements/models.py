@@ -57,6 +57,10 @@ class Placement(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200))  # department name or project title
     field: Mapped[str] = mapped_column(String(100), index=True)  # specialty or research field
     city: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    # Where the placement offers its own, in place of the exchange conditions'.
+    accommodation: Mapped[str] = mapped_column(Text, default="", server_default="")
+    meals: Mapped[str] = mapped_column(Text, default="", server_default="")
     description: Mapped[str] = mapped_column(Text, default="")
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     closed_at: Mapped[datetime | None]
