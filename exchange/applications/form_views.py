@@ -15,15 +15,11 @@ from wtforms.fields.choices import SelectChoice
 from exchange import clock
 from exchange.applications import calendar, queries, services
 from exchange.applications.documents import DOCUMENT_KINDS, document_path
-from exchange.applications.forms import (
-    ApplicationForm,
-    DocumentForm,
-    NewApplicationForm,
-    ReasonForm,
-)
+from exchange.applications.forms import ApplicationForm, DocumentForm, NewApplicationForm
 from exchange.applications.models import Application, Document
 from exchange.applications.pages import application_or_404, bp, to_page, upload_rate_limit
 from exchange.applications.states import State
+from exchange.applications.step_forms import ReasonForm
 from exchange.auth.decorators import login_required, role_required
 from exchange.auth.models import Role
 from exchange.extensions import db, limiter

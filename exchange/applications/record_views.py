@@ -9,3 +9,9 @@ def notes_panel(viewer, application) -> dict | None:
 def fee_panel(viewer, application) -> dict | None:
     """The fee's state, and the form recording its payment for the host's officers."""
     return None
+
+
+def history_entries(viewer, application) -> list:
+    """Entries this viewer sees in the application's history besides its state steps and
+    points changes (a note added, a fee recorded), each with a ``created_at``."""
+    return []

@@ -465,8 +465,10 @@ def accept_application(
     starts_on: date,
     contact_person: str,
     contact_email: str | None,
+    tutor: str = "",
+    meeting_point: str = "",
 ) -> None:
-    """Place the student and issue the card of acceptance (CA)."""
+    """Place the student and issue the card of acceptance (CA), signed by ``officer``."""
     if not can_place_in(officer, placement, application.program_id):
         raise NotAllowed(f"You cannot place students in {placement.title}, {placement.lc.name}.")
     kind = application.program.placement_kind
@@ -509,13 +511,30 @@ def accept_application(
         ends_on=calendar.exchange_end(starts_on, placement.weeks),
         contact_person=contact_person.strip(),
         contact_email=(contact_email or "").strip() or None,
+        tutor=tutor.strip() or None,
+        meeting_point=meeting_point.strip() or None,
         accepted_at=accepted_at,
+        accepted_by_id=officer.id,
+        accepted_by_role=_signing_title(officer, placement, application.program_id),
         cc_due_on=deadlines.cc_due_on(starts_on),
         # The CA was due 8 weeks before the month nominated for (ca_due_on, set then):
         # choosing a later start day does not make a late card on time.
         ca_late=deadlines.came_late(accepted_at, application.ca_due_on),
     )
     db.session.flush()
+
+
+def _signing_title(officer: User, placement: Placement, program_id: int) -> str:
+    """The role the CA prints under the signing officer's name: their local role in the
+    placement's LC, else their national role in its NMO, else admin."""
+    memberships = [m for m in officer.officer_memberships() if m.program_id == program_id]
+    for membership in memberships:
+        if membership.lc_id == placement.lc_id:
+            return membership.title
+    for membership in memberships:
+        if membership.nmo_id == placement.nmo_id and membership.lc_id is None:
+            return membership.title
+    return "Admin of the federation"
 
 
 def mark_arrived(officer: User, application: Application, arrived_on: date | None = None) -> None:

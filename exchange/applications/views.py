@@ -23,7 +23,12 @@ from exchange.applications import (
 )
 from exchange.applications.deadlines import late_cards
 from exchange.applications.documents import DOCUMENT_KINDS
-from exchange.applications.forms import (
+from exchange.applications.models import Application, Preference, StateTransition
+from exchange.applications.pages import application_or_404, bp, refused, to_page
+from exchange.applications.pdf import card_of_acceptance_pdf, certificate_pdf
+from exchange.applications.permissions import page_flags
+from exchange.applications.states import HOLDS_PLACE, Action, State
+from exchange.applications.step_forms import (
     AcceptForm,
     ArrivalForm,
     ConfirmationForm,
@@ -33,11 +38,6 @@ from exchange.applications.forms import (
     ReasonForm,
     SubstituteForm,
 )
-from exchange.applications.models import Application, Preference, StateTransition
-from exchange.applications.pages import application_or_404, bp, refused, to_page
-from exchange.applications.pdf import card_of_acceptance_pdf, certificate_pdf
-from exchange.applications.permissions import page_flags
-from exchange.applications.states import HOLDS_PLACE, Action, State
 from exchange.auth.decorators import login_required, role_required
 from exchange.auth.models import Role
 from exchange.auth.permissions import can_place_in
@@ -115,7 +115,11 @@ def _render_show(application: Application, **submitted) -> str:
         conditions=services.exchange_conditions_for(application),
         # The state steps and the points changes, in the order they happened.
         history=sorted(
-            [*application.history, *queries.points_history(application)],
+            [
+                *application.history,
+                *queries.points_history(application),
+                *record_views.history_entries(current_user, application),
+            ],
             key=lambda step: step.created_at,
         ),
         arrival_opens=(
@@ -265,6 +269,8 @@ def accept(code: str):
             form.starts_on.data,
             form.contact_person.data,
             form.contact_email.data,
+            tutor=form.tutor.data or "",
+            meeting_point=form.meeting_point.data or "",
         )
     if outcome.ok:
         _warn_of_the_same_months(application, [application.exchange_month])
