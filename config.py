@@ -73,7 +73,10 @@ class Config:
 
     PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 3600)
     UPLOAD_FOLDER = env("UPLOAD_FOLDER")  # default: <instance>/uploads
-    MAX_CONTENT_LENGTH = 5 * 1024 * 1024
+    # The most one request may carry. Each form keeps its own, smaller limit and says it
+    # beside the field (a document 4 MB, a CSV import 1 MB); a request over this one is
+    # answered by the 413 page, which names the limit.
+    MAX_CONTENT_LENGTH = 32 * 1024 * 1024
     PAGE_SIZE = env_int("PAGE_SIZE", 25)
 
     SESSION_COOKIE_HTTPONLY = True

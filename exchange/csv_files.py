@@ -11,6 +11,7 @@ import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
 MAX_BYTES = 1_000_000
 DELIMITERS = (",", ";", "\t")
@@ -47,6 +48,27 @@ def write_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     for row in rows:
         writer.writerow([guard(str(cell)) for cell in row])
     return out.getvalue()
+
+
+def cell_text(value: object) -> str:
+    """A typed value as a CSV cell: nothing for None, ISO dates, moments in UTC to the
+    minute ("2026-04-15 09:00"), numbers as written, yes or no."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC)
+        return value.strftime("%Y-%m-%d %H:%M")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def write_typed_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """``write_csv`` of rows of typed values (dates, numbers, None), each as ``cell_text``."""
+    return write_csv(header, ([cell_text(cell) for cell in row] for row in rows))
 
 
 @dataclass(frozen=True)

@@ -3,11 +3,15 @@
 from exchange.applications.models import (
     Application,
     ApplicationCounter,
+    ApplicationNote,
+    CardReminder,
     Document,
     Evaluation,
+    PointsChange,
     Preference,
     StateTransition,
 )
+from exchange.applications.record_models import FeeRecord
 from exchange.auth.models import Membership, Role, User
 from exchange.conditions.models import ExchangeConditions
 from exchange.contracts.models import (
@@ -34,6 +38,8 @@ __all__ = [
     "NMO",
     "Application",
     "ApplicationCounter",
+    "ApplicationNote",
+    "CardReminder",
     "Contract",
     "ContractEvent",
     "ContractEventKind",
@@ -44,6 +50,7 @@ __all__ = [
     "Document",
     "Evaluation",
     "ExchangeConditions",
+    "FeeRecord",
     "LocalCommittee",
     "MatchingKind",
     "MatchingRun",
@@ -52,6 +59,7 @@ __all__ = [
     "Placement",
     "PlacementCapacity",
     "PlacementKind",
+    "PointsChange",
     "Preference",
     "Program",
     "ProjectType",

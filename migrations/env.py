@@ -57,9 +57,28 @@ def run_migrations_online():
     conf_args.setdefault("compare_type", True)
 
     with get_engine().connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch migration rebuilds a table (copy, drop, rename): with foreign keys
+            # enforced, dropping the old table would delete or refuse every row that points
+            # at it. SQLite's advice: switch them off around the rebuild, outside a
+            # transaction, and check them after.
+            _sqlite_foreign_keys(connection, "OFF")
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+            connection.commit()
+            _sqlite_foreign_keys(connection, "ON")
+            if broken:
+                raise RuntimeError(f"The migration left rows with broken foreign keys: {broken}")
+
+
+def _sqlite_foreign_keys(connection, state: str) -> None:
+    connection.commit()  # PRAGMA foreign_keys does nothing inside a transaction
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={state}")
+    connection.commit()
 
 
 if context.is_offline_mode():

@@ -22,6 +22,7 @@ from exchange.organizations.seasons import next_season_code, season_code_of
 from exchange.web.forms import ConfirmForm
 from exchange.web.paging import page_of
 from exchange.web.transaction import attempt
+from exchange.web.uploads import fits
 
 bp = Blueprint("admin_organizations", __name__, url_prefix="/admin")
 
@@ -297,7 +298,7 @@ def export_lcs():
 def import_lcs():
     form = LCImportForm()
     report = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and fits(form.file, lc_csv.MAX_BYTES):
         content = form.file.data.read(lc_csv.MAX_BYTES + 1)
         conflict = (
             "Nothing was imported: another admin changed local committees meanwhile, or two "
@@ -316,7 +317,13 @@ def import_lcs():
             report = outcome.error.report
         elif isinstance(outcome.error, DomainError):
             flash(str(outcome.error), "danger")
-    return render_template("admin/lc_import.html", form=form, report=report, columns=lc_csv.COLUMNS)
+    return render_template(
+        "admin/lc_import.html",
+        form=form,
+        report=report,
+        columns=lc_csv.COLUMNS,
+        max_bytes=lc_csv.MAX_BYTES,
+    )
 
 
 # Seasons

@@ -2,8 +2,9 @@
 
 import secrets
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from exchange.admin.forms import AddRoleForm, NewUserForm
 from exchange.auth import services
@@ -62,7 +63,7 @@ def new_user():
     form = NewUserForm()
     _fill_scope_choices(form)
     if form.validate_on_submit():
-        with attempt() as outcome:
+        with attempt(flash_error=False) as outcome:
             user = services.create_user(
                 current_user,
                 email=form.email.data,
@@ -77,7 +78,23 @@ def new_user():
             )
         if outcome.ok:
             return redirect(url_for("admin.user", user_id=user.id))
+        existing = services.find_user_by_email(form.email.data)
+        if existing is not None:
+            # The service refused the address as taken; an admin is shown that account, to
+            # give it the role there, rather than the students' "log in instead".
+            form.email.errors.append(_email_taken(existing))
+        else:
+            flash(str(outcome.error), "danger")
     return render_template("admin/new_user.html", form=form)
+
+
+def _email_taken(user: User) -> Markup:
+    roles = ", ".join(m.title for m in user.memberships) or "no role"
+    state = "" if user.is_active else ", deactivated"
+    return Markup(
+        'An account with this email exists already: <a href="{}">{}</a> ({}{}). Add the role '
+        "on that account's page instead."
+    ).format(url_for("admin.user", user_id=user.id), user.name, roles, state)
 
 
 def _user_or_404(user_id: int) -> User:

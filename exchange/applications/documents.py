@@ -7,7 +7,6 @@ deleted document is removed only once the transaction commits, so a rollback nev
 row that points to a missing file. Who may upload is the callers' business (the services).
 """
 
-import contextlib
 import hashlib
 import io
 import logging
@@ -27,6 +26,7 @@ from exchange.applications.models import MAX_DOCUMENT_BYTES, Application, Docume
 from exchange.auth.models import User
 from exchange.errors import DomainError
 from exchange.extensions import db
+from exchange.web.uploads import size_of, too_large
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 # MIME type -> what a person calls it. The same four types as the Document CHECK constraint.
 ALLOWED_TYPES: dict[str, str] = {PDF: "PDF", JPEG: "JPG", PNG: "PNG", DOCX: "DOCX"}
+ALLOWED_TYPES_TEXT = "PDF, JPG, PNG or DOCX"
 # For the file input's ``accept`` attribute: a hint to the browser, never trusted.
 ACCEPT_EXTENSIONS = ".pdf,.jpg,.jpeg,.png,.docx"
 
@@ -55,12 +56,28 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _ZIP_SIGNATURE = b"PK\x03\x04"
 _DOCX_MEMBERS = {"[Content_Types].xml", "word/document.xml"}
 _STORED_NAME = re.compile(r"[0-9a-f]{32}")
-_MEGABYTE = 1024 * 1024
 _FILENAME_LENGTH = 255  # Document.original_filename
 
 # session.info keys: files to remove when the transaction ends one way or the other.
 _REMOVE_ON_COMMIT = "exchange.documents.remove_on_commit"
 _REMOVE_ON_ROLLBACK = "exchange.documents.remove_on_rollback"
+
+
+class DocumentRefused(DomainError):
+    """A file that cannot be attached as it is; ``field`` names the form field at fault
+    (``file`` or ``kind``), so that the page says it beside that field."""
+
+    status_code = 422
+
+    def __init__(self, message: str, field: str = "file"):
+        super().__init__(message)
+        self.field = field
+
+
+class DocumentTooLarge(DocumentRefused):
+    """A file over MAX_DOCUMENT_BYTES."""
+
+    status_code = 413
 
 
 def sniff_content_type(data: bytes) -> str | None:
@@ -96,24 +113,22 @@ def store_document(
     application: Application, kind: str, upload: FileStorage, uploaded_by: User
 ) -> Document:
     """Check ``upload``, store it and record it as the application's document of ``kind``,
-    replacing the one of that kind it had. Flushes; raises DomainError for a file refused."""
+    replacing the one of that kind it had. Flushes; raises DocumentRefused for a file refused."""
     shown_name = _shown_name(upload.filename)
     if kind not in DOCUMENT_KINDS:
-        raise DomainError(
+        raise DocumentRefused(
             f"{shown_name} cannot be attached: {kind!r} is not a kind of document "
-            f"(choose one of: {', '.join(DOCUMENT_KINDS.values())})."
+            f"(choose one of: {', '.join(DOCUMENT_KINDS.values())}).",
+            field="kind",
         )
     data = upload.stream.read(MAX_DOCUMENT_BYTES + 1)
     if not data:
-        raise DomainError(f"{shown_name} is empty; choose the file again.")
+        raise DocumentRefused(f"{shown_name} is empty; choose the file again.")
     if len(data) > MAX_DOCUMENT_BYTES:
-        raise DomainError(
-            f"{shown_name} is {_size_text(upload, len(data))}; "
-            f"the limit is {MAX_DOCUMENT_BYTES // _MEGABYTE} MB."
-        )
+        raise DocumentTooLarge(too_large(max(len(data), size_of(upload)), MAX_DOCUMENT_BYTES))
     content_type = sniff_content_type(data)
     if content_type not in ALLOWED_TYPES:
-        raise DomainError(f"{shown_name} is not a PDF, JPG, PNG or DOCX file.")
+        raise DocumentRefused(f"{shown_name} is not a {ALLOWED_TYPES_TEXT} file.")
 
     # Find the document it replaces before writing anything: a failure here leaves no file.
     replaced = [doc for doc in application.documents if doc.kind == kind]
@@ -187,17 +202,6 @@ def _original_filename(filename: str | None) -> str:
         else:
             name = name[:_FILENAME_LENGTH]
     return name
-
-
-def _size_text(upload: FileStorage, read: int) -> str:
-    """How big the whole upload is, e.g. "5.2 MB", though only the start of it was read."""
-    size = read
-    with contextlib.suppress(AttributeError, OSError, ValueError):
-        size = max(size, upload.stream.seek(0, io.SEEK_END))
-    text = f"{size / _MEGABYTE:.1f} MB"
-    if text == f"{MAX_DOCUMENT_BYTES / _MEGABYTE:.1f} MB":  # just over the limit
-        text = f"more than {MAX_DOCUMENT_BYTES // _MEGABYTE} MB"
-    return text
 
 
 def _after_transaction(

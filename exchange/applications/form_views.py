@@ -1,5 +1,7 @@
 """The student's application form: starting it, filling it in, its documents, submitting it."""
 
+from dataclasses import dataclass
+
 from flask import (
     abort,
     flash,
@@ -14,8 +16,13 @@ from wtforms.fields.choices import SelectChoice
 
 from exchange import clock
 from exchange.applications import calendar, queries, services
-from exchange.applications.documents import DOCUMENT_KINDS, document_path
-from exchange.applications.forms import ApplicationForm, DocumentForm, NewApplicationForm
+from exchange.applications.documents import DOCUMENT_KINDS, DocumentRefused, document_path
+from exchange.applications.forms import (
+    ApplicationForm,
+    DocumentForm,
+    NewApplicationForm,
+    PlacementFilterForm,
+)
 from exchange.applications.models import Application, Document
 from exchange.applications.pages import application_or_404, bp, to_page, upload_rate_limit
 from exchange.applications.states import State
@@ -23,10 +30,12 @@ from exchange.applications.step_forms import ReasonForm
 from exchange.auth.decorators import login_required, role_required
 from exchange.auth.models import Role
 from exchange.extensions import db, limiter
-from exchange.months import format_month
+from exchange.months import SEASON_MONTHS, format_month, month_name
 from exchange.organizations import queries as organization_queries
 from exchange.organizations.models import NMO, Program, Season
+from exchange.organizations.programs import PlacementKind
 from exchange.organizations.queries import active_nmos, seasons_open_for_applications
+from exchange.placements.models import Placement
 from exchange.web.forms import ConfirmForm
 from exchange.web.transaction import attempt
 
@@ -78,103 +87,259 @@ def new():
     return render_template("applications/new.html", form=form)
 
 
-def _placement_choices(application: Application) -> list[SelectChoice]:
-    return [
-        SelectChoice(p.id, f"{p.field}: {p.title} ({p.city})")
-        for p in queries.open_placements_of_host(application)
+# The application form (AF)
+
+_ORDINALS = {1: "1st", 2: "2nd", 3: "3rd"}
+
+
+def _ordinal(number: int) -> str:
+    return _ORDINALS.get(number, f"{number}th")
+
+
+@dataclass
+class RankedItem:
+    """One line of the student's ranking: the placement, or None for an id that names no
+    placement (crafted, or deleted since)."""
+
+    placement_id: int
+    placement: Placement | None
+
+
+@dataclass
+class Chooser:
+    """What the page shows to choose and rank placements: the host's open placements, which
+    of them the filter shows, their free places in the months offered, and the ranking."""
+
+    placements: list[Placement]
+    shown: set[int]
+    free: dict[int, dict[int, int]]  # placement id -> month -> free places
+    months: list[int]  # the months whose free places count: the chosen ones, else all offered
+    chosen: bool  # whether ``months`` are the student's or all the months offered
+    ranking: list[RankedItem]
+    limit: int
+    filters: PlacementFilterForm
+
+    @property
+    def ranked_ids(self) -> list[int]:
+        return [item.placement_id for item in self.ranking]
+
+    @property
+    def full(self) -> bool:
+        return len(self.ranking) >= self.limit
+
+    def free_text(self, placement_id: int) -> str:
+        """The free places of a placement in the months that count, in words (the page's
+        script writes the same words when the student ticks other months)."""
+        places = self.free.get(placement_id, {})
+        parts = [
+            f"{month_name(month)}: {places[month]} free"
+            for month in self.months
+            if places.get(month, 0) > 0
+        ]
+        if parts:
+            return ", ".join(parts)
+        return "No free place in your months" if self.chosen else "No free place this season"
+
+
+def _chooser(
+    application: Application, months: list[int], offered: list[int], ranked: list[int]
+) -> Chooser:
+    placements = queries.open_placements_of_host(application)
+    by_id = {p.id: p for p in placements}
+    by_id |= queries.placements_by_id(i for i in ranked if i not in by_id)
+    filters = PlacementFilterForm(request.args)
+    filters.offer(
+        sorted({p.field for p in placements}),
+        sorted({p.city for p in placements}),
+        "Specialty" if application.program.placement_kind == PlacementKind.DEPARTMENT else "Field",
+    )
+    # Every month the form offers, so that the script can show the free places of the
+    # months the student ticks without asking the server again.
+    free = queries.free_places(application, {*offered, *months})
+    # The months chosen that are still offered (a closed one is about to go), else all.
+    chosen = [m for m in SEASON_MONTHS if m in months and m in offered]
+    counted = chosen or offered
+    shown = {
+        p.id
+        for p in placements
+        if (not filters.field.data or p.field == filters.field.data)
+        and (not filters.city.data or p.city == filters.city.data)
+        and (not filters.free.data or any(free.get(p.id, {}).get(m, 0) > 0 for m in counted))
+    }
+    return Chooser(
+        placements=placements,
+        shown=shown,
+        free=free,
+        months=counted,
+        chosen=bool(chosen),
+        ranking=[RankedItem(i, by_id.get(i)) for i in ranked],
+        limit=application.program.max_preferences,
+        filters=filters,
+    )
+
+
+def _application_form(application: Application, posted: bool) -> ApplicationForm:
+    """The AF as the request posted it, or as saved."""
+    form = ApplicationForm() if posted else ApplicationForm(formdata=None)
+    # A month not offered (begun, past its deadline, not hosted) reaches the service,
+    # which refuses it by name and says why.
+    form.months.validate_choice = False
+    if not posted:
+        form.months.data = application.months
+        form.study_year.data = application.study_year
+        form.motivation.data = application.motivation
+        form.placement_ids.data = [p.placement_id for p in application.preferences]
+    return form
+
+
+def _document_form() -> DocumentForm:
+    return DocumentForm(prefix="document")
+
+
+def _document_kinds(form: DocumentForm, required: list[str]) -> None:
+    form.kind.choices = [
+        SelectChoice(kind, label + (" (required)" if kind in required else ""))
+        for kind, label in DOCUMENT_KINDS.items()
     ]
+
+
+def _edit_page(
+    application: Application,
+    form: ApplicationForm,
+    document_form: DocumentForm,
+    ranked: list[int] | None = None,
+    status: int = 200,
+):
+    """The edit page with these forms, as the student left them; ``ranked`` is the ranking
+    to show when it differs from the form's (a move asked for and refused)."""
+    today = clock.today()
+    season = application.season
+    # Only months the host hosts, that have not begun and whose deadline has not passed.
+    offered = services.months_open_to_apply(application, today)
+    form.months.choices = [
+        SelectChoice(month, format_month(season.month_date(month))) for month in offered
+    ]
+    months = [m for m in (form.months.data or []) if isinstance(m, int)]
+    closed_months = [
+        format_month(season.month_date(month))
+        for month in application.months
+        if month not in offered
+    ]
+    conditions = services.exchange_conditions_for(application)
+    required = list(conditions.required_documents) if conditions else []
+    if document_form.kind.choices is None:
+        _document_kinds(document_form, required)
+    chooser = _chooser(
+        application, months, offered, form.placement_ids.data if ranked is None else ranked
+    )
+    page = render_template(
+        "applications/edit.html",
+        application=application,
+        form=form,
+        chooser=chooser,
+        filter_args=chooser.filters.args(),
+        document_form=document_form,
+        conditions=conditions,
+        required=required,
+        missing=services.missing_for_submission(application, today),
+        closed_months=closed_months,
+        study_years=services.STUDY_YEARS,
+        max_motivation=services.MAX_MOTIVATION,
+        confirm_form=ConfirmForm(),
+        reason_form=ReasonForm(),
+        document_kinds=DOCUMENT_KINDS,
+    )
+    return page, status
+
+
+def _draft_of_the_student(code: str) -> Application:
+    application = application_or_404(code)
+    if application.student_id != current_user.id:
+        abort(404)
+    return application
+
+
+def _saved_message(form: ApplicationForm, ranked: list[int]) -> str:
+    """What the save did, in words: a ranking button says where the placement went."""
+    move = form.rank_move()
+    if move is None:
+        return "Your application is saved."
+    placement = queries.placements_by_id([move[1]]).get(move[1])
+    name = f"{placement.title} ({placement.city})" if placement else "That placement"
+    if move[1] in ranked:
+        where = f"is your {_ordinal(ranked.index(move[1]) + 1)} choice now"
+    else:
+        where = "is off your ranking"
+    return f"{name} {where}. Your application is saved."
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])
 @role_required(Role.STUDENT)
 def edit(code: str):
-    application = application_or_404(code)
-    if application.student_id != current_user.id:
-        abort(404)
+    application = _draft_of_the_student(code)
     if application.state != State.DRAFT:
         return redirect(url_for("applications.show", code=code))
-    limit = application.program.max_preferences
-    form = ApplicationForm()
-    # Only months the host hosts, that have not begun and whose deadline has not passed.
-    open_to_apply = services.months_open_to_apply(application, clock.today())
-    form.months.choices = [
-        SelectChoice(month, format_month(application.season.month_date(month)))
-        for month in open_to_apply
-    ]
-    closed_months = [
-        format_month(application.season.month_date(month))
-        for month in application.months
-        if month not in open_to_apply
-    ]
-    # A month not offered (begun, past its deadline, not hosted) reaches the service,
-    # which refuses it by name and says why.
-    form.months.validate_choice = False
-    choices = [SelectChoice(0, "—"), *_placement_choices(application)]
-    for field in form.choice_fields(4):
-        field.choices = choices
+    form = _application_form(application, posted=request.method == "POST")
     if request.method == "GET":
-        form.months.data = application.months
-        form.study_year.data = application.study_year
-        form.languages.data = ", ".join(application.languages)
-        form.motivation.data = application.motivation
-        ranked = [p.placement_id for p in application.preferences]
-        for index, field in enumerate(form.choice_fields(limit)):
-            field.data = ranked[index] if index < len(ranked) else 0
-    elif form.validate_on_submit():
-        with attempt("Your application is saved.") as outcome:
+        return _edit_page(application, form, _document_form())
+    ranked = form.ranking()
+    if form.validate_on_submit():
+        with attempt(flash_error=False) as outcome:
             services.update_draft(
                 current_user,
                 application,
                 months=form.months.data or [],
                 study_year=form.study_year.data,
-                languages=(form.languages.data or "").split(","),
                 motivation=form.motivation.data or "",
-                placement_ids=[field.data for field in form.choice_fields(limit)],
+                placement_ids=ranked,
             )
+            outcome.message = _saved_message(form, ranked)
         if outcome.ok:
-            return redirect(url_for("applications.edit", code=code))
-    document_form = DocumentForm(prefix="document")
-    conditions = services.exchange_conditions_for(application)
-    required = list(conditions.required_documents) if conditions else []
-    document_form.kind.choices = [
-        SelectChoice(kind, label + (" (required)" if kind in required else ""))
-        for kind, label in DOCUMENT_KINDS.items()
-    ]
-    return render_template(
-        "applications/edit.html",
-        application=application,
-        form=form,
-        limit=limit,
-        document_form=document_form,
-        conditions=conditions,
-        required=required,
-        missing=services.missing_for_submission(application, clock.today()),
-        closed_months=closed_months,
-        confirm_form=ConfirmForm(),
-        reason_form=ReasonForm(),
-        document_kinds=DOCUMENT_KINDS,
-    )
+            # Back to the same filter, and to the ranking when a button of it was pressed.
+            anchor = "ranking" if form.rank_move() else None
+            filters = PlacementFilterForm(request.args).args()
+            return redirect(url_for("applications.edit", code=code, _anchor=anchor, **filters))
+        if isinstance(outcome.error, services.DraftRefused):
+            for name, messages in outcome.error.errors.items():
+                form[name].errors = [*form[name].errors, *messages]
+        else:
+            flash(str(outcome.error), "danger")
+    for message in form.errors.get("csrf_token", []):
+        flash(f"{message} Reload the page and save again.", "danger")
+    flash("Nothing is saved yet: correct what is marked below.", "danger")
+    return _edit_page(application, form, _document_form(), ranked=ranked, status=422)
 
 
 @bp.route("/<code>/documents", methods=["POST"])
 @role_required(Role.STUDENT)
 @limiter.limit(upload_rate_limit)
 def upload_document(code: str):
-    application = application_or_404(code)
-    if application.student_id != current_user.id:
-        abort(404)
-    form = DocumentForm(prefix="document")
-    form.kind.choices = [SelectChoice(kind, label) for kind, label in DOCUMENT_KINDS.items()]
-    if not form.validate_on_submit():
-        for errors in form.errors.values():
-            flash(" ".join(errors), "danger")
-        return redirect(url_for("applications.edit", code=code))
-    with attempt() as outcome:
-        document = services.attach_document(
-            current_user, application, form.kind.data, form.file.data
-        )
-        outcome.message = f"{DOCUMENT_KINDS[document.kind]} attached: {document.original_filename}."
-    return redirect(url_for("applications.edit", code=code))
+    application = _draft_of_the_student(code)
+    form = _document_form()
+    conditions = services.exchange_conditions_for(application)
+    _document_kinds(form, list(conditions.required_documents) if conditions else [])
+    status = 422
+    if form.validate_on_submit():
+        with attempt(flash_error=False) as outcome:
+            document = services.attach_document(
+                current_user, application, form.kind.data, form.file.data
+            )
+            outcome.message = (
+                f"{DOCUMENT_KINDS[document.kind]} attached: {document.original_filename}."
+            )
+        if outcome.ok:
+            return redirect(url_for("applications.edit", code=code))
+        if not isinstance(outcome.error, DocumentRefused):
+            flash(str(outcome.error), "danger")  # not the file: the application (submitted)
+            return redirect(url_for("applications.edit", code=code))
+        form[outcome.error.field].errors.append(str(outcome.error))
+        status = outcome.error.status_code
+    for message in form.errors.get("csrf_token", []):
+        flash(f"{message} Reload the page and upload again.", "danger")
+    # The AF as saved: this form posted the document only.
+    return _edit_page(
+        application, _application_form(application, posted=False), form, status=status
+    )
 
 
 def _document_or_404(application: Application, document_id: int) -> Document:

@@ -1,82 +1,87 @@
 """The card of acceptance (CA) and the certificate of an exchange, as A4 PDF files.
 
-Written with fpdf2's built-in Helvetica, so no font files are needed. The core fonts know
-only Latin-1: every text goes through ``latin1_safe`` first, which keeps what Latin-1 has
-and spells the rest in the nearest Latin letters ("Łukasz" -> "Lukasz", "Nguyễn" ->
-"Nguyen"), so a name never stops a card from being printed.
+Names, cities, hospitals and departments print in their own scripts. Noto Sans draws
+Latin (with every diacritic), Cyrillic and Greek; fallback fonts draw Arabic, Hebrew,
+Devanagari, Thai, and Chinese, Japanese and Korean (``exchange/fonts/README.md`` says
+where each comes from). HarfBuzz shapes the text, so Arabic letters join and Devanagari
+and Thai marks sit where they belong, and fpdf2's Unicode bidi algorithm runs Arabic and
+Hebrew right to left, also inside a line of Latin text.
 """
 
-import unicodedata
+import re
 from datetime import date, datetime
+from functools import cache
+from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
+from exchange.applications import services
 from exchange.applications.models import Application
 from exchange.extensions import db
 from exchange.months import month_name
 from exchange.organizations.models import LocalCommittee
-from exchange.placements.models import PlacementKind
+from exchange.placements.models import Placement, PlacementKind
+from exchange.placements.services import accommodation_and_meals
 
-FONT = "Helvetica"
+FONT_DIR = Path(__file__).resolve().parent.parent / "fonts"
+FONT = "NotoSans"  # the main font; the others draw only what it has no glyph for
+# family: {style: file}, the fallbacks in the order they are tried. The CJK collection
+# has no bold: a bold CJK name is drawn in its regular face.
+FONT_FILES = {
+    FONT: {"": "NotoSans-Regular.ttf", "B": "NotoSans-Bold.ttf"},
+    "NotoSansArabic": {"": "NotoSansArabic-Regular.ttf", "B": "NotoSansArabic-Bold.ttf"},
+    "NotoSansHebrew": {"": "NotoSansHebrew-Regular.ttf", "B": "NotoSansHebrew-Bold.ttf"},
+    "NotoSansDevanagari": {
+        "": "NotoSansDevanagari-Regular.ttf",
+        "B": "NotoSansDevanagari-Bold.ttf",
+    },
+    "NotoSansThai": {"": "NotoSansThai-Regular.ttf", "B": "NotoSansThai-Bold.ttf"},
+    "WenQuanYiMicroHei": {"": "wqy-microhei.ttc"},  # Chinese, Japanese, Korean
+}
+FALLBACKS = tuple(family for family in FONT_FILES if family != FONT)
+
 INK = (33, 37, 41)
 MUTED = (108, 117, 125)
 ACCENT = (13, 71, 161)
 RULE = (206, 212, 218)
-LABEL_WIDTH = 52  # mm
-LINE = 6.5  # mm
+LABEL_WIDTH = 50  # mm
+LINE = 5.6  # mm
 
 PROGRAM_EXCHANGE = {
     "SCOPE": "SCOPE clinical exchange",
     "SCORE": "SCORE research exchange",
 }
 
-# Letters that Unicode does not decompose into a Latin base letter plus accents.
-_LATIN_SPELLING = str.maketrans(
+# A department title naming a unit ("Department of Cardiology", "Cardiology Clinic")
+# reads "at the ..."; one naming a specialty ("Cardiology") reads "in ...".
+_UNIT_WORDS = frozenset(
     {
-        "\N{LATIN CAPITAL LETTER L WITH STROKE}": "L",
-        "\N{LATIN SMALL LETTER L WITH STROKE}": "l",
-        "\N{LATIN CAPITAL LETTER D WITH STROKE}": "D",
-        "\N{LATIN SMALL LETTER D WITH STROKE}": "d",
-        "\N{LATIN CAPITAL LETTER H WITH STROKE}": "H",
-        "\N{LATIN SMALL LETTER H WITH STROKE}": "h",
-        "\N{LATIN SMALL LETTER DOTLESS I}": "i",
-        "\N{LATIN CAPITAL LIGATURE OE}": "OE",
-        "\N{LATIN SMALL LIGATURE OE}": "oe",
-        "\N{LATIN CAPITAL LETTER ENG}": "N",
-        "\N{LATIN SMALL LETTER ENG}": "n",
-        "\N{LATIN SMALL LETTER LONG S}": "s",
-        "\N{EN DASH}": "-",
-        "\N{EM DASH}": "-",
-        "\N{LEFT SINGLE QUOTATION MARK}": "'",
-        "\N{RIGHT SINGLE QUOTATION MARK}": "'",
-        "\N{SINGLE LOW-9 QUOTATION MARK}": ",",
-        "\N{LEFT DOUBLE QUOTATION MARK}": '"',
-        "\N{RIGHT DOUBLE QUOTATION MARK}": '"',
-        "\N{DOUBLE LOW-9 QUOTATION MARK}": '"',
-        "\N{HORIZONTAL ELLIPSIS}": "...",
-        "\N{BULLET}": "-",
-        "\N{EURO SIGN}": "EUR",
+        "department",
+        "dept",
+        "clinic",
+        "division",
+        "unit",
+        "institute",
+        "ward",
+        "service",
+        "centre",
+        "center",
+        "laboratory",
+        "section",
     }
 )
 
 
-def latin1_safe(text: object) -> str:
-    """``text`` with every character the core fonts cannot draw replaced by its nearest
-    Latin spelling, or "?" when there is none."""
-    text = unicodedata.normalize("NFKC", str(text)).translate(_LATIN_SPELLING)
-    return "".join(_latin1_char(char) for char in text)
-
-
-def _latin1_char(char: str) -> str:
-    if ord(char) < 256:
-        return char if char.isprintable() or char == "\n" else " "
-    base = "".join(
-        part
-        for part in unicodedata.normalize("NFKD", char)
-        if ord(part) < 256 and not unicodedata.combining(part)
-    )
-    return base or "?"
+@cache
+def _characters_of(family: str) -> frozenset[int]:
+    """The characters a fallback font has glyphs for, read once."""
+    font = TTFont(FONT_DIR / FONT_FILES[family][""], fontNumber=0, lazy=True)
+    try:
+        return frozenset(font.getBestCmap())
+    finally:
+        font.close()
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -88,8 +93,19 @@ def long_date(value: date | datetime | None) -> str:
     return f"{value.day} {month_name(value.month)} {value.year}"
 
 
+def department_phrase(title: str) -> str:
+    """Where in a hospital the student was, to follow "a clinical exchange":
+    "at the Department of Infectious Diseases" or "in Cardiology"."""
+    title = " ".join(title.split())
+    if title[:4].casefold() == "the ":
+        title = title[4:]
+    words = {word.casefold() for word in re.findall(r"\w+", title)}
+    return f"at the {title}" if words & _UNIT_WORDS else f"in {title}"
+
+
 def card_of_acceptance_pdf(application: Application) -> bytes:
-    """The CA: where and when the host NMO places the student, and whom to contact."""
+    """The CA: where and when the host NMO places the student, whom they meet and where
+    they stay, signed by the officer who accepted them."""
     placement = application.placement
     program_code = application.program.code
     home_lc = db.session.get(LocalCommittee, application.home_lc_id)
@@ -102,6 +118,8 @@ def card_of_acceptance_pdf(application: Application) -> bytes:
     )
     pdf.section("Student")
     pdf.row("Name", application.student.name)
+    if application.passport_name:
+        pdf.row("Name in the passport", application.passport_name)
     pdf.row("Home NMO", _nmo(application.home_nmo))
     if home_lc is not None:
         pdf.row("Local committee", home_lc.name)
@@ -110,15 +128,7 @@ def card_of_acceptance_pdf(application: Application) -> bytes:
     pdf.row("Host NMO", _nmo(application.host_nmo))
     pdf.row("Program", PROGRAM_EXCHANGE.get(program_code, program_code))
     if placement is not None:
-        research = placement.kind == PlacementKind.RESEARCH_PROJECT
-        pdf.row("Research project" if research else "Department", placement.title)
-        pdf.row("Field", placement.field)
-        if research:
-            pdf.row("Supervisor", placement.supervisor)
-        else:
-            pdf.row("Hospital", placement.hospital)
-        pdf.row("City", placement.city)
-        pdf.row("Local committee", placement.lc.name)
+        _placement_rows(pdf, placement)
     else:
         pdf.row("Placement", "-")
 
@@ -128,19 +138,46 @@ def card_of_acceptance_pdf(application: Application) -> bytes:
     if placement is not None:
         pdf.row("Length", _weeks(placement.weeks))
 
-    pdf.section("Contact person at the host")
-    pdf.row("Name", application.contact_person)
-    pdf.row("Email", application.contact_email)
+    pdf.section("At the host")
+    contact = application.contact_person or "-"
+    if application.contact_email:
+        contact += f", {application.contact_email}"
+    pdf.row("Contact person", contact)
+    pdf.row("Tutor", application.tutor)
+    pdf.row("Meeting point or pick-up", application.meeting_point)
+    stay = accommodation_and_meals(placement, services.exchange_conditions_for(application))
+    pdf.row("Accommodation", stay.accommodation)
+    pdf.row("Meals", stay.meals)
 
-    pdf.ln(8)
+    pdf.section("Signed for the host")
+    officer = application.accepted_by
+    pdf.row("Officer", officer.name if officer is not None else None)
+    pdf.row("Role", application.accepted_by_role)
+    pdf.row("Date", long_date(application.accepted_at))
+
+    pdf.ln(5)
     pdf.paragraph(
         "This card confirms that the host NMO accepts the student named above for the "
         "placement and the period shown. The student confirms their arrival with the card "
         "of confirmation (CC) at least 4 weeks before the start.",
-        size=9,
+        size=8.5,
         color=MUTED,
     )
     return pdf.to_bytes()
+
+
+def _placement_rows(pdf: "_Document", placement: Placement) -> None:
+    research = placement.kind == PlacementKind.RESEARCH_PROJECT
+    pdf.row("Research project" if research else "Department", placement.title)
+    pdf.row("Field", placement.field)
+    if research:
+        pdf.row("Supervisor", placement.supervisor)
+    else:
+        pdf.row("Hospital", placement.hospital)
+    if placement.address:
+        pdf.row("Address", placement.address)
+    pdf.row("City", placement.city)
+    pdf.row("Local committee", placement.lc.name)
 
 
 def certificate_pdf(application: Application) -> bytes:
@@ -159,23 +196,20 @@ def certificate_pdf(application: Application) -> bytes:
     pdf.paragraph("This is to certify that", size=12, align="C")
     pdf.ln(2)
     pdf.paragraph(application.student.name, size=22, style="B", align="C", color=ACCENT)
+    if application.passport_name:
+        pdf.paragraph(
+            f"Name in the passport: {application.passport_name}", size=10, align="C", color=MUTED
+        )
     pdf.ln(2)
     exchange = PROGRAM_EXCHANGE.get(program_code, f"{program_code} exchange")
-    where = "-"
+    where = f"in {host.country_name}"
     city = "-"
     weeks = None
     if placement is not None:
         city, weeks = placement.city, placement.weeks
-        if placement.kind == PlacementKind.RESEARCH_PROJECT:
-            where = f'the research project "{placement.title}" ({placement.field})'
-            if placement.supervisor:
-                where += f", supervised by {placement.supervisor}"
-        else:
-            where = f"the department of {placement.title} ({placement.field})"
-            if placement.hospital:
-                where += f" at {placement.hospital}"
+        where = f"{_where(placement)}, {city}, {host.country_name}"
     pdf.paragraph(
-        f"has completed a {exchange} in {where}, in {city}, {host.country_name}, "
+        f"has completed a {exchange} {where}, "
         f"hosted by {host.acronym}, from {long_date(application.starts_on)} "
         f"to {long_date(application.ends_on)}" + (f" ({_weeks(weeks)})." if weeks else "."),
         size=12,
@@ -188,6 +222,10 @@ def certificate_pdf(application: Application) -> bytes:
     if placement is not None:
         research = placement.kind == PlacementKind.RESEARCH_PROJECT
         pdf.row("Research project" if research else "Department", placement.title)
+        if research:
+            pdf.row("Supervisor", placement.supervisor)
+        else:
+            pdf.row("Hospital", placement.hospital)
         pdf.row("City", f"{city}, {host.country_name}")
     pdf.row("Host NMO", _nmo(host))
     pdf.row("Home NMO", _nmo(application.home_nmo))
@@ -199,6 +237,25 @@ def certificate_pdf(application: Application) -> bytes:
     return pdf.to_bytes()
 
 
+def _where(placement: Placement) -> str:
+    """The placement in the certificate's sentence, after "has completed a ... exchange"."""
+    field = " ".join((placement.field or "").split())
+    if placement.kind == PlacementKind.RESEARCH_PROJECT:
+        where = f'in the research project "{placement.title}"'
+        if field:
+            where += f" ({field})"
+        if placement.supervisor:
+            where += f", supervised by {placement.supervisor}"
+        return where
+    where = department_phrase(placement.title)
+    if field and field.casefold() not in where.casefold():
+        where += f" ({field})"
+    if placement.hospital:
+        # "at the Department of X, University Hospital" but "in Cardiology at University Hospital"
+        where += (", " if where.startswith("at the ") else " at ") + placement.hospital
+    return where
+
+
 def _nmo(nmo) -> str:
     return f"{nmo.acronym} ({nmo.country_name})" if nmo is not None else "-"
 
@@ -208,15 +265,22 @@ def _weeks(weeks: int | None) -> str:
 
 
 class _Document(FPDF):
-    """An A4 page with a heading, label/value rows and a footer naming the application."""
+    """An A4 page with a heading, label/value rows and a footer naming the application,
+    in fonts that draw every script the cards meet."""
 
     def __init__(self, title: str, subtitle: str, code: str, issued: datetime | None):
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.code = code
         self.issued = issued
-        self.set_margins(20, 18, 20)
-        self.set_auto_page_break(auto=True, margin=22)
-        self.set_title(latin1_safe(f"{title} {code}"))
+        for style, file in FONT_FILES[FONT].items():
+            self.add_font(FONT, style, FONT_DIR / file)
+        self._fallbacks_added: list[str] = []
+        # Each Arabic or Hebrew run goes right to left inside lines that read left to right,
+        # as the English of the card does (a city of Cairo, then ", Egypt").
+        self.set_text_shaping(True, direction="ltr")
+        self.set_margins(20, 16, 20)
+        self.set_auto_page_break(auto=True, margin=20)
+        self.set_title(f"{title} {code}")
         self.set_author("exchange")
         self.set_creator("exchange")
         if issued is not None:
@@ -225,46 +289,65 @@ class _Document(FPDF):
 
         self.set_text_color(*MUTED)
         self.set_font(FONT, "", 9)
-        self.cell(0, 5, latin1_safe(subtitle.upper()), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, 5, subtitle.upper(), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(*ACCENT)
-        self.set_font(FONT, "B", 24)
-        self.cell(0, 13, latin1_safe(title), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(FONT, "B", 22)
+        self.cell(0, 12, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(*INK)
         self.set_font(FONT, "", 11)
         self.cell(
             0,
             6,
-            latin1_safe(f"Application {code}    Issued on {long_date(issued)}"),
+            f"Application {code}    Issued on {long_date(issued)}",
             new_x=XPos.LMARGIN,
             new_y=YPos.NEXT,
         )
-        self._rule(3)
+        self._rule(2.5)
+
+    def get_fallback_font(self, char: str, style: str = "") -> str | None:
+        """The font that draws ``char``, which the main font cannot: the first fallback
+        that has it, in ``style`` where it has that style. Each is added to the document
+        when a text first needs it, since fpdf2 embeds every font added (and the CJK
+        collection alone takes a second to read)."""
+        code = ord(char)
+        family = next((f for f in FALLBACKS if code in _characters_of(f)), None)
+        if family is None:
+            return None
+        style = "B" if "B" in style and "B" in FONT_FILES[family] else ""
+        key = family.lower() + style
+        if key not in self.fonts:
+            self.add_font(family, style, FONT_DIR / FONT_FILES[family][style])
+            if family not in self._fallbacks_added:
+                self._fallbacks_added.append(family)
+                self.set_fallback_fonts(self._fallbacks_added)
+        return key
 
     def footer(self) -> None:
-        self.set_y(-15)
+        self.set_y(-14)
         self.set_font(FONT, "", 8)
         self.set_text_color(*MUTED)
         self.cell(
             0,
             5,
-            latin1_safe(f"Application {self.code} - issued on {long_date(self.issued)}"),
+            f"Application {self.code} - issued on {long_date(self.issued)}"
+            f" - page {self.page_no()} of {{nb}}",
             align="C",
         )
 
     def section(self, heading: str) -> None:
-        self.ln(4)
-        self.set_font(FONT, "B", 12)
+        self.ln(2.5)
+        self.set_font(FONT, "B", 11.5)
         self.set_text_color(*ACCENT)
-        self.cell(0, 8, latin1_safe(heading), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, 7, heading, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(*INK)
 
     def row(self, label: str, value: object) -> None:
-        self.set_font(FONT, "", 10)
+        self.set_font(FONT, "", 9.5)
         self.set_text_color(*MUTED)
-        self.cell(LABEL_WIDTH, LINE, latin1_safe(label))
-        self.set_font(FONT, "", 11)
+        self.cell(LABEL_WIDTH, LINE, label)
+        self.set_font(FONT, "", 10.5)
         self.set_text_color(*INK)
-        text = "-" if value is None or value == "" else latin1_safe(value)
+        text = "-" if value is None or str(value).strip() == "" else str(value).strip()
         self.multi_cell(0, LINE, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     def paragraph(
@@ -277,9 +360,7 @@ class _Document(FPDF):
     ) -> None:
         self.set_font(FONT, style, size)
         self.set_text_color(*color)
-        self.multi_cell(
-            0, size * 0.55, latin1_safe(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT
-        )
+        self.multi_cell(0, size * 0.55, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_text_color(*INK)
 
     def _rule(self, space: float) -> None:

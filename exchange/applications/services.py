@@ -187,68 +187,119 @@ def remove_document(student: User, application: Application, document: Document)
     delete_document(document)
 
 
+# The AF's own rules: a year of study as students count them, a motivation that fits a page.
+STUDY_YEARS = range(1, 9)
+MAX_MOTIVATION = 4000
+
+
+class DraftRefused(DomainError):
+    """The application form cannot be saved as given. ``errors`` says why, by the name of
+    the form field at fault (months, study_year, motivation, placement_ids), so that a
+    page shows each message beside its field; the message holds them all."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__(" ".join(message for messages in errors.values() for message in messages))
+        self.errors = errors
+
+
+class DraftMonthRefused(DraftRefused, calendar.MonthBegun):
+    """A draft refused (among other things) for a month that has begun or whose deadline
+    has passed: a MonthBegun too, as every refusal of such a month is."""
+
+
 def update_draft(
     student: User,
     application: Application,
     months: list[int],
     study_year: int | None,
-    languages: list[str],
     motivation: str,
     placement_ids: list[int],
 ) -> None:
-    """Save the application form; ``placement_ids`` are the ranked preferences, best first."""
+    """Save the application form; ``placement_ids`` are the ranked preferences, best first.
+    Refuses with DraftRefused, naming every field at fault, and changes nothing then."""
     _only_the_student_on_a_draft(student, application)
+    errors: dict[str, list[str]] = {}
     months = sorted(set(months))
-    if any(not 1 <= month <= 12 for month in months):
-        raise DomainError("Choose months from the list.")
-    conditions = exchange_conditions_for(application)
-    not_hosted = set(conditions.months_not_hosted) if conditions else set()
-    refused = [month_name(m) for m in months if m in not_hosted]
-    if refused:
-        raise DomainError(f"{application.host_nmo.acronym} does not host in {', '.join(refused)}.")
-    today = clock.today()
-    for month in months:
-        if conditions is None:
-            calendar.refuse_begun_month(application.season, month, today, "applications")
-        else:
-            calendar.refuse_closed_application_month(
-                application.season,
-                month,
-                deadlines.application_deadline(conditions, application.season, month),
-                today,
-            )
+    month_begun = _refuse_draft_months(application, months, errors)
+    if study_year is not None and study_year not in STUDY_YEARS:
+        errors["study_year"] = [
+            f"Give your year of study as a number from {STUDY_YEARS[0]} to {STUDY_YEARS[-1]}."
+        ]
+    motivation = motivation.strip()
+    if len(motivation) > MAX_MOTIVATION:
+        errors["motivation"] = [
+            f"Keep your motivation to {MAX_MOTIVATION:,} characters; it has {len(motivation):,}."
+        ]
     ranked = [placement_id for placement_id in placement_ids if placement_id]
-    if len(set(ranked)) != len(ranked):
-        raise DomainError("Each choice must be a different placement.")
-    limit = application.program.max_preferences
-    if len(ranked) > limit:
-        raise DomainError(f"Rank at most {limit} {application.program.placement_noun}s.")
-    placements = {
-        p.id: p for p in db.session.scalars(select(Placement).where(Placement.id.in_(ranked)))
-    }
-    kind = application.program.placement_kind
-    for placement_id in ranked:
-        placement = placements.get(placement_id)
-        if (
-            placement is None
-            or placement.nmo_id != application.host_nmo_id
-            or placement.kind != kind
-            or not placement.is_open
-        ):
-            raise DomainError(
-                f"Choose open {application.program.placement_noun}s of "
-                f"{application.host_nmo.acronym}."
-            )
+    ranking_errors = _ranking_refusals(application, ranked)
+    if ranking_errors:
+        errors["placement_ids"] = ranking_errors
+    if errors:
+        raise (DraftMonthRefused if month_begun else DraftRefused)(errors)
     application.months = months
     application.study_year = study_year
-    application.languages = [language.strip() for language in languages if language.strip()]
-    application.motivation = motivation.strip()
+    application.motivation = motivation
     application.preferences.clear()
     db.session.flush()  # the old ranks go before the new ones take their numbers
     for rank, placement_id in enumerate(ranked, start=1):
         application.preferences.append(Preference(rank=rank, placement_id=placement_id))
     application.updated_at = clock.now()
     db.session.flush()
+
+
+def _refuse_draft_months(application: Application, months: list[int], errors: dict) -> bool:
+    """Put what is wrong with ``months`` into ``errors``; whether one has begun or is past
+    its deadline."""
+    if any(not 1 <= month <= 12 for month in months):
+        errors["months"] = ["Choose months from the list."]
+        return False
+    conditions = exchange_conditions_for(application)
+    not_hosted = set(conditions.months_not_hosted) if conditions else set()
+    refused = [month_name(m) for m in months if m in not_hosted]
+    if refused:
+        errors["months"] = [
+            f"{application.host_nmo.acronym} does not host in {', '.join(refused)}."
+        ]
+    season, today = application.season, clock.today()
+    begun = False
+    for month in (m for m in months if m not in not_hosted):
+        try:
+            if conditions is None:
+                calendar.refuse_begun_month(season, month, today, "applications")
+            else:
+                deadline = deadlines.application_deadline(conditions, season, month)
+                calendar.refuse_closed_application_month(season, month, deadline, today)
+        except calendar.MonthBegun as error:
+            errors.setdefault("months", []).append(str(error))
+            begun = True
+    return begun
+
+
+def _ranking_refusals(application: Application, ranked: list[int]) -> list[str]:
+    """What is wrong with the ranking ``ranked``, in words; empty when nothing is."""
+    program, noun, refusals = application.program, application.program.placement_noun, []
+    if len(set(ranked)) != len(ranked):
+        refusals.append(f"Each choice must be a different {noun}: rank each one once.")
+    if len(ranked) > program.max_preferences:
+        refusals.append(
+            f"Rank at most {program.max_preferences} {noun}s: you ranked {len(ranked)}."
+        )
+    placements = {
+        p.id: p for p in db.session.scalars(select(Placement).where(Placement.id.in_(ranked)))
+    }
+    of_the_host = [
+        p
+        for p in (placements.get(i) for i in dict.fromkeys(ranked))
+        if p and p.nmo_id == application.host_nmo_id and p.kind == program.placement_kind
+    ]
+    refusals += [
+        f"{p.title} ({p.city}) takes no students any more: remove it from your ranking."
+        for p in of_the_host
+        if not p.is_open
+    ]
+    if len(of_the_host) < len(set(ranked)):
+        refusals.append(f"Choose open {noun}s of {application.host_nmo.acronym}.")
+    return refusals
 
 
 def missing_for_submission(application: Application, today: date) -> list[str]:
@@ -269,10 +320,8 @@ def missing_for_submission(application: Application, today: date) -> list[str]:
             f"{application.host_nmo.acronym} takes students in years "
             f"{conditions.min_study_year} to {conditions.max_study_year} of study."
         )
-    if not application.languages:
-        missing.append("List the languages you speak.")
     missing += personal.missing_for_submission(
-        application, list(conditions.required_personal_data or [])
+        application, list(conditions.required_personal_data or []), today
     )
     attached = {document.kind for document in application.documents}
     for kind in conditions.required_documents:

@@ -1,6 +1,8 @@
 """Forms of the steps on the application page: nominate, accept (the CA), confirm (the CC),
 arrival, evaluation, substitute, points, and a reason for closing."""
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
@@ -13,7 +15,18 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from exchange import clock
+from exchange.applications import calendar
+from exchange.errors import DomainError
 
 RATING_CHOICES = [
     SelectChoice(r, f"{r}: {label}")
@@ -34,17 +47,50 @@ class NominateForm(FlaskForm):
 
 
 class AcceptForm(FlaskForm):
+    """The card of acceptance. ``first_day`` is the first day of the month the student is
+    nominated for: the start must fall in it (``calendar.refuse_start``, which the service
+    applies again), and the message stands beside the start date."""
+
+    first_day: date | None = None
+    offered: tuple = ()  # (placement, free places): what the page shows beside the choice
+
     placement_id = SelectField("Placement", coerce=int)
-    starts_on = DateField("Start date", validators=[DataRequired()])
-    contact_person = StringField("Contact person", validators=[DataRequired(), Length(max=200)])
-    contact_email = EmailField("Contact email", validators=[Optional(), Email(), Length(max=254)])
-    tutor = StringField("Tutor", validators=[Length(max=200)])
+    starts_on = DateField("Start date", validators=[DataRequired(message="Give the start date.")])
+    contact_person = StringField(
+        "Contact person",
+        validators=[
+            DataRequired(message="Name the contact person for the student."),
+            Length(max=200),
+        ],
+        description="Whom the student writes to before they come.",
+    )
+    contact_email = EmailField(
+        "Contact email",
+        validators=[
+            Optional(),
+            Email(message="Give an email address such as name@example.org."),
+            Length(max=254),
+        ],
+    )
+    tutor = StringField(
+        "Tutor",
+        validators=[Length(max=200)],
+        description="Who guides the student at the placement, if not the contact person.",
+    )
     meeting_point = TextAreaField(
         "Meeting point or pick-up",
         validators=[Length(max=2000)],
-        description="Where and how the student is met on arrival.",
+        description="Where and how the student is met on arrival, e.g. at the main bus "
+        "station by a local officer, or at the hospital's main entrance at 8:00.",
     )
     submit = SubmitField("Accept and issue the CA")
+
+    def validate_starts_on(self, field) -> None:
+        if self.first_day is not None and field.data is not None:
+            try:
+                calendar.refuse_start(field.data, self.first_day, clock.today())
+            except DomainError as refusal:
+                raise ValidationError(str(refusal)) from refusal
 
 
 class ConfirmationForm(FlaskForm):

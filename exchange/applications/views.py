@@ -18,7 +18,7 @@ from exchange.applications import (
     personal_views,
     queries,
     queues,
-    record_views,
+    record_panels,
     services,
 )
 from exchange.applications.deadlines import late_cards
@@ -41,11 +41,15 @@ from exchange.applications.step_forms import (
 from exchange.auth.decorators import login_required, role_required
 from exchange.auth.models import Role
 from exchange.auth.permissions import can_place_in
+from exchange.errors import CapacityExceeded
 from exchange.extensions import db
 from exchange.months import format_date, format_month, month_name
-from exchange.placements.models import Placement
+from exchange.placements.models import Placement, PlacementKind
+from exchange.placements.services import accommodation_and_meals
 from exchange.web.forms import ConfirmForm
 from exchange.web.transaction import attempt
+
+ACCEPT_REFUSED = "The card of acceptance is not issued: correct the fields marked below."
 
 # The application page and its actions
 
@@ -59,10 +63,10 @@ def show(code: str):
         selectinload(Application.preferences).selectinload(Preference.placement),
         selectinload(Application.documents),
     )
-    return _render_show(application)
+    return render_show(application)
 
 
-def _render_show(application: Application, **submitted) -> str:
+def render_show(application: Application, **submitted) -> str:
     """The application's page; ``submitted`` holds a refused form, shown as typed."""
     today = clock.today()
     flags = page_flags(current_user, application)
@@ -76,7 +80,7 @@ def _render_show(application: Application, **submitted) -> str:
         application.season.month_date(application.exchange_month), today
     )
     if Action.ACCEPT in actions and not slot_month_begun:
-        forms["accept"] = _accept_form(application)
+        forms["accept"] = submitted.get("accept") or _accept_form(application)
     if Action.CONFIRM in actions:
         forms["confirm"] = submitted.get("confirm") or _confirmation_form(application)
     if Action.MARK_ARRIVED in actions and Action.MARK_ARRIVED not in not_before:
@@ -102,6 +106,7 @@ def _render_show(application: Application, **submitted) -> str:
             )
             for c in candidates
         ]
+    conditions = services.exchange_conditions_for(application)
     return render_template(
         "applications/show.html",
         application=application,
@@ -112,13 +117,14 @@ def _render_show(application: Application, **submitted) -> str:
         substitute_form=substitute_form,
         points_form=points_form,
         late=late_cards(application, clock.today()),
-        conditions=services.exchange_conditions_for(application),
+        conditions=conditions,
+        stay=accommodation_and_meals(application.placement, conditions),
         # The state steps and the points changes, in the order they happened.
         history=sorted(
             [
                 *application.history,
                 *queries.points_history(application),
-                *record_views.history_entries(current_user, application),
+                *record_panels.history_entries(current_user, application),
             ],
             key=lambda step: step.created_at,
         ),
@@ -134,8 +140,8 @@ def _render_show(application: Application, **submitted) -> str:
         has_card_of_acceptance=flags.has_card_of_acceptance,
         document_kinds=DOCUMENT_KINDS,
         personal_panel=personal_views.panel(current_user, application),
-        notes_panel=record_views.notes_panel(current_user, application),
-        fee_panel=record_views.fee_panel(current_user, application),
+        notes_panel=record_panels.notes_panel(current_user, application, submitted.get("note")),
+        fee_panel=record_panels.fee_panel(current_user, application, submitted.get("fee")),
         free_slots=queues.free_slots_by_month(application) if forms.get("nominate") else {},
         Action=Action,
     )
@@ -176,11 +182,17 @@ def _confirmation_form(application: Application) -> ConfirmationForm:
 
 
 def _accept_form(application: Application) -> AcceptForm:
+    """The acceptance, offering the placements the officer may place in, the student's
+    choices first, with their free places in the month and the addresses the CA prints.
+    Opened afresh it proposes the first choice with a free place, the earliest start and
+    the officer as the contact person (and a research project's supervisor as the tutor)."""
     form = AcceptForm()
     ranked = [p.placement for p in application.preferences]
     others = queries.open_placements_of_host(application)
     placements = ranked + [p for p in others if p not in ranked]
     placements = [p for p in placements if can_place_in(current_user, p, application.program_id)]
+    month = application.exchange_month
+    free = queries.free_places(application, [month]) if month else {}
     form.placement_id.choices = [
         SelectChoice(
             p.id,
@@ -188,8 +200,13 @@ def _accept_form(application: Application) -> AcceptForm:
         )
         for p in placements
     ]
-    if application.exchange_month:
-        first_day = application.season.month_date(application.exchange_month)
+    if not placements:
+        form.placement_id.description = (
+            f"You can place students in none of {application.host_nmo.acronym}'s open "
+            f"{application.program.placement_noun}s."
+        )
+    if month:
+        first_day = form.first_day = application.season.month_date(month)
         earliest, latest = calendar.start_window(first_day, clock.today())
         form.starts_on.render_kw = {"min": earliest.isoformat(), "max": latest.isoformat()}
         weeks = sorted({p.weeks for p in placements}) or list(application.program.rules.weeks)
@@ -200,8 +217,24 @@ def _accept_form(application: Application) -> AcceptForm:
         )
         if request.method == "GET":
             form.starts_on.data = earliest
-            form.contact_person.data = current_user.name
-            form.contact_email.data = current_user.email
+    if request.method == "GET":
+        proposed = next(
+            (p for p in placements if p in ranked and free.get(p.id, {}).get(month)),
+            placements[0] if placements else None,
+        )
+        if proposed is not None:
+            form.placement_id.data = proposed.id
+            if proposed.kind == PlacementKind.RESEARCH_PROJECT:
+                form.tutor.data = proposed.supervisor
+        form.contact_person.data = current_user.name
+        form.contact_email.data = current_user.email
+    # Beside the choice: the free places and the address the card would print, of the
+    # student's choices and of the placement chosen (proposed, or as the refused form had it).
+    form.offered = tuple(
+        (p, free.get(p.id, {}).get(month, 0))
+        for p in placements
+        if p in ranked or p.id == form.placement_id.data
+    )
     return form
 
 
@@ -212,7 +245,7 @@ def set_points(code: str):
     form = PointsForm()
     if not form.validate_on_submit():
         flash("Give points from 0 to 1000.", "danger")
-        return _render_show(application, points=form), 422
+        return render_show(application, points=form), 422
     saved = (
         f"The points of {application.code} are saved."
         if form.points.data is not None
@@ -221,7 +254,7 @@ def set_points(code: str):
     with attempt(saved) as outcome:
         services.set_points(current_user, application, form.points.data)
     if not outcome.ok:
-        return _render_show(application, points=form), 422  # as typed, beside the message
+        return render_show(application, points=form), 422  # as typed, beside the message
     return to_page(application)
 
 
@@ -254,14 +287,16 @@ def _warn_of_the_same_months(application: Application, months: list[int]) -> Non
 @role_required(Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER)
 def accept(code: str):
     application = application_or_404(code)
+    if Action.ACCEPT not in page_flags(current_user, application).actions:
+        return refused("The card of acceptance is not yours to issue now.", application)
     form = _accept_form(application)
     if not form.validate_on_submit():
-        errors = "; ".join(
-            f"{form[name].label.text}: {' '.join(e)}" for name, e in form.errors.items()
-        )
-        return refused(errors, application)
+        flash(ACCEPT_REFUSED, "danger")
+        return render_show(application, accept=form), 422  # each message beside its field
     placement = db.session.get(Placement, form.placement_id.data)
-    with attempt(f"{application.code} is accepted; the card of acceptance is issued.") as outcome:
+    with attempt(
+        f"{application.code} is accepted; the card of acceptance is issued.", flash_error=False
+    ) as outcome:
         services.accept_application(
             current_user,
             application,
@@ -272,9 +307,19 @@ def accept(code: str):
             tutor=form.tutor.data or "",
             meeting_point=form.meeting_point.data or "",
         )
-    if outcome.ok:
-        _warn_of_the_same_months(application, [application.exchange_month])
+    if not outcome.ok:
+        _show_refusal(form, outcome.error)
+        return render_show(application, accept=form), 422  # as typed, beside the message
+    _warn_of_the_same_months(application, [application.exchange_month])
     return to_page(application)
+
+
+def _show_refusal(form: AcceptForm, error: Exception) -> None:
+    """The service's reason for refusing, at the top, and beside the placement when it
+    has no free place left (another officer may have just taken it)."""
+    flash(str(error), "danger")
+    if isinstance(error, CapacityExceeded):
+        form.placement_id.errors = [*form.placement_id.errors, str(error)]
 
 
 @bp.route("/<code>/confirm", methods=["POST"])
@@ -286,7 +331,7 @@ def confirm(code: str):
     form = _confirmation_form(application)
     if not form.validate_on_submit():
         flash("Give your arrival date, time and transport.", "danger")
-        return _render_show(application, confirm=form), 422
+        return render_show(application, confirm=form), 422
     with attempt("Your card of confirmation is in. Have a good journey!") as outcome:
         services.confirm_application(
             current_user,
@@ -296,7 +341,7 @@ def confirm(code: str):
         )
     if not outcome.ok:
         # What the student typed stays in the form, beside the window it must fall in.
-        return _render_show(application, confirm=form), 422
+        return render_show(application, confirm=form), 422
     return to_page(application)
 
 
@@ -403,7 +448,13 @@ def _card_holder_or_404(code: str, issued_in: tuple[State, ...]) -> Application:
 @login_required
 def card_of_acceptance(code: str):
     application = _card_holder_or_404(code, HOLDS_PLACE)
-    return render_template("applications/card_of_acceptance.html", application=application)
+    conditions = services.exchange_conditions_for(application)
+    return render_template(
+        "applications/card_of_acceptance.html",
+        application=application,
+        conditions=conditions,
+        stay=accommodation_and_meals(application.placement, conditions),
+    )
 
 
 @bp.route("/<code>/card-of-acceptance.pdf")

@@ -25,6 +25,11 @@ def login_rate_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
 
 
+def _login_failed(response) -> bool:
+    """Only a sign-in that did not succeed counts against the limit: a success redirects."""
+    return response.status_code != 302
+
+
 def _safe_next(target: str | None) -> str:
     """Follow ``next`` only to a path on this site, never to another host."""
     if target:
@@ -36,7 +41,12 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-@limiter.limit(login_rate_limit, methods=["POST"])
+@limiter.limit(
+    login_rate_limit,
+    methods=["POST"],
+    deduct_when=_login_failed,
+    error_message="Too many sign-in attempts",
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
@@ -63,7 +73,10 @@ def logout():
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
 @public
-@limiter.limit(login_rate_limit, methods=["POST"])
+# Every request counts here, answered or not: each may send a mail.
+@limiter.limit(
+    login_rate_limit, methods=["POST"], error_message="Too many requests for a password link"
+)
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

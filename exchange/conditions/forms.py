@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from exchange.applications.documents import DOCUMENT_KINDS
 from exchange.applications.forms import MONTH_CHOICES, MultiCheckboxField
+from exchange.applications.personal import REQUIRABLE
 from exchange.conditions.services import (
     ACCOMMODATION_REQUIRED,
     CANCELLATION_POLICY_REQUIRED,
@@ -76,6 +77,11 @@ class ConditionsForm(FlaskForm):
         "Required documents",
         choices=[SelectChoice(kind, label) for kind, label in DOCUMENT_KINDS.items()],
     )
+    required_personal_data = MultiCheckboxField(
+        "Personal data required for submission",
+        choices=[SelectChoice(f.key, f.label) for f in REQUIRABLE],
+        description="Students always give the languages they speak, with a level in each.",
+    )
     accommodation = _text(
         "Accommodation",
         "e.g. Student dormitory, shared room, free.",
@@ -116,6 +122,7 @@ class ConditionsForm(FlaskForm):
         self.max_study_year.data = data.max_study_year
         self.languages.data = ", ".join(data.languages)
         self.required_documents.data = list(data.required_documents)
+        self.required_personal_data.data = list(data.required_personal_data)
         self.accommodation.data = data.accommodation
         self.meals.data = data.meals
         self.months_not_hosted.data = list(data.months_not_hosted)
@@ -131,6 +138,7 @@ class ConditionsForm(FlaskForm):
             max_study_year=self.max_study_year.data,
             languages=clean_languages((self.languages.data or "").split(",")),
             required_documents=list(self.required_documents.data or []),
+            required_personal_data=list(self.required_personal_data.data or []),
             accommodation=self.accommodation.data or "",
             meals=self.meals.data or "",
             months_not_hosted=list(self.months_not_hosted.data or []),

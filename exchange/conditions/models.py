@@ -7,6 +7,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange import clock
+from exchange.applications.personal import required_labels
 from exchange.extensions import db
 from exchange.organizations.models import NMO, Program, Season
 
@@ -49,3 +50,8 @@ class ExchangeConditions(db.Model):
         ),
         CheckConstraint("application_lead_weeks >= 0", name="lead_weeks_not_negative"),
     )
+
+    @property
+    def required_personal_data_labels(self) -> list[str]:
+        """The personal data required for submission, named as students read it."""
+        return required_labels(self.required_personal_data or [])

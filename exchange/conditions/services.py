@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from exchange import clock
 from exchange.applications.documents import DOCUMENT_KINDS
+from exchange.applications.personal import REQUIRABLE_KEYS
 from exchange.applications.states import State
 from exchange.auth.models import Role, User
 from exchange.auth.permissions import can_manage_nmo
@@ -93,6 +94,8 @@ class ConditionsData:
     max_study_year: int = 6
     languages: list[str] = field(default_factory=list)
     required_documents: list[str] = field(default_factory=list)
+    # Keys of exchange.applications.personal's fields a student must give to submit.
+    required_personal_data: list[str] = field(default_factory=list)
     accommodation: str = ""
     meals: str = ""
     months_not_hosted: list[int] = field(default_factory=list)
@@ -109,6 +112,7 @@ class ConditionsData:
             max_study_year=conditions.max_study_year,
             languages=list(conditions.languages or []),
             required_documents=list(conditions.required_documents or []),
+            required_personal_data=list(conditions.required_personal_data or []),
             accommodation=conditions.accommodation or "",
             meals=conditions.meals or "",
             months_not_hosted=list(conditions.months_not_hosted or []),
@@ -143,6 +147,9 @@ def problems_with(data: ConditionsData, current_currency: str | None = None) -> 
     unknown = [kind for kind in data.required_documents if kind not in DOCUMENT_KINDS]
     if unknown:
         problems.append(f"Unknown document kind: {', '.join(unknown)}.")
+    unknown = [key for key in data.required_personal_data if key not in REQUIRABLE_KEYS]
+    if unknown:
+        problems.append(f"Unknown personal data: {', '.join(unknown)}.")
     bad_months = [m for m in data.months_not_hosted if m not in SEASON_MONTHS]
     if bad_months:
         problems.append("Months not hosted must be months of the year (1 to 12).")
@@ -257,6 +264,8 @@ def save_exchange_conditions(
         raise DomainError(" ".join(problems))
     # Kept in a fixed order: documents as DOCUMENT_KINDS lists them, months as a season runs.
     data.required_documents = [k for k in DOCUMENT_KINDS if k in set(data.required_documents)]
+    chosen = set(data.required_personal_data)
+    data.required_personal_data = [key for key in REQUIRABLE_KEYS if key in chosen]
     data.months_not_hosted = [m for m in SEASON_MONTHS if m in set(data.months_not_hosted)]
     # Only a month being closed now: one closed before stays closed without asking again.
     already_closed = set(conditions.months_not_hosted or []) if conditions else set()
@@ -275,6 +284,7 @@ def save_exchange_conditions(
     conditions.max_study_year = data.max_study_year
     conditions.languages = data.languages
     conditions.required_documents = data.required_documents
+    conditions.required_personal_data = data.required_personal_data
     conditions.accommodation = data.accommodation.strip()
     conditions.meals = data.meals.strip()
     conditions.months_not_hosted = data.months_not_hosted

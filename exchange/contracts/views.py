@@ -27,6 +27,7 @@ from exchange.organizations.queries import (
 )
 from exchange.web.forms import ConfirmForm
 from exchange.web.transaction import attempt
+from exchange.web.uploads import fits
 
 bp = Blueprint("contracts", __name__, url_prefix="/contracts")
 
@@ -342,7 +343,7 @@ def export():
 def import_csv():
     form = ImportForm()
     errors = None
-    if form.validate_on_submit():
+    if form.validate_on_submit() and fits(form.file, csv_io.MAX_BYTES):
         data = form.file.data.stream.read(csv_io.MAX_BYTES + 1)
         with attempt(conflict=CONFLICT) as outcome:
             result = csv_io.import_contracts(current_user, data)
@@ -365,6 +366,7 @@ def import_csv():
         errors=errors[:SHOWN_ERRORS] if errors else errors,
         more_errors=max(0, len(errors) - SHOWN_ERRORS) if errors else 0,
         header=csv_io.HEADER,
+        max_bytes=csv_io.MAX_BYTES,
     )
 
 

@@ -1,6 +1,7 @@
 """The applications part of the demo: each application planned (state, contract slot,
 placement, dates and history) before the students are made and everything is written."""
 
+import random
 from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -65,6 +66,8 @@ from exchange.demo.data import (
     TRANSPORTS,
     WITHDRAW_REASONS,
     WITHDRAWN_FROM,
+    student_personal_data,
+    with_levels,
 )
 from exchange.extensions import db
 from exchange.months import SEASON_MONTHS
@@ -623,6 +626,7 @@ class ApplicationParts:
             self.applied[student["id"]].add(key)
             row["student_id"] = student["id"]
             row["study_year"] = self._study_year(student["id"], self.season_index)
+            row |= self._personal_data(student, row)
         # A student's account is a little older than their first application.
         for user, membership in zip(
             self.users[self.users_written :], self.memberships[self.users_written :], strict=True
@@ -632,6 +636,21 @@ class ApplicationParts:
                     made[user["id"]] - timedelta(days=rng.randint(1, 20)), self.founded_at
                 )
                 user["created_at"] = membership["created_at"] = created_at
+
+    def _personal_data(self, student: dict, row: dict) -> dict:
+        """The student's personal data, and languages with levels: drawn by a generator of
+        their own, so the same on each of their applications, the builder's draws as they
+        were. Half the drafts lack the passport and insurance yet."""
+        rng = random.Random(f"personal data of {student['id']}")
+        country = self.nmo_by_id[row["home_nmo_id"]].country_code
+        first_year, first_season = self.first_year_of_study[student["id"]]
+        age_on = (18 + first_year, self.seasons[first_season].starts_on)
+        given = student_personal_data(rng, student, country, age_on, self.seasons[-1].ends_on)
+        native = LOCAL_LANGUAGES.get(country)
+        given["languages"] = with_levels(row["languages"], native, country, rng)
+        if row["state"] == State.DRAFT and rng.random() < 0.5:
+            given |= dict.fromkeys(("passport_number", "passport_expires_on", "insurance_company"))
+        return given
 
     def _study_year(self, student_id: int, season_index: int) -> int:
         first, first_index = self.first_year_of_study[student_id]

@@ -1,13 +1,20 @@
 """The demo's tables: the logins, how applications spread over states and months, and the
 cities, languages, specialties, research topics, names and texts that the builder draws from.
-The NMOs themselves come from ``exchange/data/nmos.csv``."""
+The NMOs themselves come from ``exchange/data/nmos.csv``. A demo student's personal data is
+drawn from them too (``student_personal_data``)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from exchange.applications.documents import DOCUMENT_KINDS as DOCUMENT_LABELS
 from exchange.applications.states import Action, Actor, State
 from exchange.demo.calendar import Phase
 from exchange.placements.models import ProjectType
+
+
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(text.split())
+
 
 NMOS_CSV = Path(__file__).parent.parent / "data" / "nmos.csv"
 
@@ -516,89 +523,16 @@ CANCELLATION_POLICIES = (
     "A cancellation after the card of acceptance costs the sending NMO the slot next season.",
     "Cancellations must be sent by the national officer in writing; the fee is not refunded.",
 )
-FIRST_NAMES = (
-    "Ana",
-    "Luka",
-    "Maria",
-    "Ivan",
-    "Sofia",
-    "Mateo",
-    "Amara",
-    "Chen",
-    "Fatima",
-    "Omar",
-    "Priya",
-    "Arjun",
-    "Yuki",
-    "Hiroshi",
-    "Elena",
-    "Jonas",
-    "Lea",
-    "Noah",
-    "Aisha",
-    "Kwame",
-    "Camila",
-    "Diego",
-    "Nadia",
-    "Tomas",
-    "Ingrid",
-    "Mehmet",
-    "Zeynep",
-    "Olga",
-    "Pavel",
-    "Grace",
-    "Samuel",
-    "Leila",
-    "Karim",
-    "Hana",
-    "Minh",
-    "Sara",
-    "David",
-    "Eva",
-    "Paulo",
-    "Lucia",
+FIRST_NAMES = _words(
+    "Ana Luka Maria Ivan Sofia Mateo Amara Chen Fatima Omar Priya Arjun Yuki Hiroshi "
+    "Elena Jonas Lea Noah Aisha Kwame Camila Diego Nadia Tomas Ingrid Mehmet Zeynep Olga "
+    "Pavel Grace Samuel Leila Karim Hana Minh Sara David Eva Paulo Lucia"
 )
-LAST_NAMES = (
-    "Horvat",
-    "Kovač",
-    "Silva",
-    "Santos",
-    "Müller",
-    "Schmidt",
-    "Rossi",
-    "Bianchi",
-    "Nowak",
-    "Novak",
-    "García",
-    "López",
-    "Okafor",
-    "Mensah",
-    "Haddad",
-    "Khan",
-    "Patel",
-    "Sharma",
-    "Tanaka",
-    "Sato",
-    "Kim",
-    "Park",
-    "Nguyen",
-    "Wang",
-    "Li",
-    "Ivanova",
-    "Petrov",
-    "Yilmaz",
-    "Demir",
-    "Dubois",
-    "Martin",
-    "Jensen",
-    "Andersen",
-    "Papadopoulos",
-    "Nagy",
-    "Popescu",
-    "Smith",
-    "Brown",
-    "Costa",
-    "Mwangi",
+LAST_NAMES = _words(
+    "Horvat Kovač Silva Santos Müller Schmidt Rossi Bianchi Nowak Novak García López "
+    "Okafor Mensah Haddad Khan Patel Sharma Tanaka Sato Kim Park Nguyen Wang Li Ivanova "
+    "Petrov Yilmaz Demir Dubois Martin Jensen Andersen Papadopoulos Nagy Popescu Smith "
+    "Brown Costa Mwangi"
 )
 MOTIVATIONS = (
     "I want to see how {field} is practised in another health system.",
@@ -671,3 +605,75 @@ CANCELLED_FROM = {
     State.CONFIRMED: 2,
     State.IN_PROGRESS: 1,
 }
+
+# The personal data of demo students: the calling code of each demo country, and what the
+# rest is drawn from.
+CALLING_CODES = dict(
+    pair.split(":")
+    for pair in _words(
+        "AR:54 AT:43 AU:61 BA:387 BD:880 BE:32 BF:226 BG:359 BR:55 CA:1 CH:41 CL:56 CN:86 CO:57 "
+        "CZ:420 DE:49 DK:45 DO:1809 EC:593 EE:372 EG:20 ES:34 FI:358 FJ:679 FR:33 GB:44 "
+        "GD:1473 GE:995 GH:233 GR:30 HK:852 HN:504 HR:385 HU:36 ID:62 IE:353 IL:972 IN:91 "
+        "IQ:964 IT:39 JM:1876 JO:962 JP:81 KE:254 KR:82 KZ:7 LB:961 LT:370 LU:352 LV:371 "
+        "MA:212 ME:382 MK:389 MN:976 MT:356 MX:52 NG:234 NL:31 NO:47 NP:977 OM:968 PA:507 "
+        "PE:51 PH:63 PK:92 PL:48 PS:970 PT:351 QA:974 RO:40 RS:381 RU:7 RW:250 SD:249 SE:46 "
+        "SI:386 SK:421 SL:232 SY:963 TH:66 TN:216 TR:90 TW:886 TZ:255 UA:380 UG:256 US:1 "
+        "UY:598 ZW:263 ET:251 CM:237 SN:221 CI:225 ZM:260 MW:265 ZA:27 BJ:229 TG:228 NA:264 "
+        "BW:267 MG:261 BO:591 PY:595 VE:58 CR:506 GT:502 CU:53 TT:1868 SV:503 NI:505 HT:509 "
+        "MY:60 SG:65 VN:84 LK:94 NZ:64 KH:855 UZ:998 LA:856 MM:95 KG:996 SA:966 AE:971 "
+        "KW:965 BH:973 LY:218 DZ:213 IR:98 YE:967 SO:252 AF:93 IS:354 AL:355 AM:374 AZ:994 "
+        "CY:357 MD:373 BY:375"
+    )
+)
+# The personal data a host may require in its exchange conditions (exchange.applications.
+# personal's keys): the demo's hosts ask for a few of them.
+PERSONAL_DATA_ASKED = _words(
+    "date_of_birth nationality passport_name passport_number passport_expires_on phone "
+    "emergency_contact_phone insurance_company"
+)
+ENGLISH_SPEAKING = frozenset({"AU", "CA", "GB", "GD", "IE", "JM", "NZ", "TT", "US"})
+ENGLISH_LEVELS = ("B1", "B2", "B2", "C1", "C1", "C2")
+OTHER_LEVELS = ("A1", "A2", "A2", "B1", "B1", "B2")
+RELATIONS = ("Mother", "Father", "Sister", "Brother", "Partner", "Friend")
+INSURERS = ("Allianz Care", "AXA Assistance", "Generali", "Cigna Global", "MAPFRE", "Bupa Global")
+ALLERGIES = ("", "", "", "", "", "Penicillin", "Peanuts", "Latex", "Pollen")
+MEDICAL_NOTES = (
+    *("",) * 6,
+    "Asthma: carries an inhaler.",
+    "Type 1 diabetes: carries insulin.",
+    "Wears contact lenses.",
+)
+
+
+def student_personal_data(rng, student: dict, country: str, age_on: tuple, valid_after) -> dict:
+    """What a demo student gives on the personal data page, drawn with ``rng``: ``age_on``
+    is (years, day): their age on that day; the passport is valid after ``valid_after``."""
+    code = CALLING_CODES.get(country)
+    years, day = age_on
+
+    def phone() -> str | None:
+        digits = f"{rng.randint(10, 99)} {rng.randint(100, 999)} {rng.randint(1000, 9999)}"
+        return f"+{code} {digits}" if code else None
+
+    return {
+        "date_of_birth": day - timedelta(days=years * 365 + rng.randint(0, 3 * 365)),
+        "nationality": country,
+        "passport_name": student["name"],
+        "passport_number": f"{country}{rng.randint(1000000, 9999999)}",
+        "passport_expires_on": valid_after + timedelta(days=rng.randint(120, 3000)),
+        "phone": phone(),
+        "emergency_contact_name": f"{rng.choice(FIRST_NAMES)} {student['name'].split()[-1]}",
+        "emergency_contact_relation": rng.choice(RELATIONS),
+        "emergency_contact_phone": phone(),
+        "insurance_company": rng.choice(INSURERS),
+        "insurance_policy_number": f"{rng.randint(100, 999)}-{rng.randint(100000, 999999)}",
+        "allergies": rng.choice(ALLERGIES),
+        "medical_notes": rng.choice(MEDICAL_NOTES),
+    }
+
+
+def with_levels(names, native: str | None, country: str, rng) -> list[dict]:
+    """The languages with a level each: the home country's native, English as learnt."""
+    english = "native" if country in ENGLISH_SPEAKING else rng.choice(ENGLISH_LEVELS)
+    levels = {"English": english, native: "native"}
+    return [{"language": n, "level": levels.get(n) or rng.choice(OTHER_LEVELS)} for n in names]

@@ -2,6 +2,8 @@
 placements and officers."""
 
 import csv
+import random
+import zlib
 from collections import defaultdict
 from datetime import timedelta
 from decimal import Decimal
@@ -9,6 +11,7 @@ from decimal import Decimal
 import pycountry
 from sqlalchemy import insert, select
 
+from exchange.applications.personal import REQUIRABLE_KEYS
 from exchange.auth.models import Role
 from exchange.conditions.models import ExchangeConditions
 from exchange.contracts.models import (
@@ -50,6 +53,7 @@ from exchange.demo.data import (
     NEO_EMAIL,
     NMOS_CSV,
     PEAK_MONTHS,
+    PERSONAL_DATA_ASKED,
     PREREQUISITES,
     PROJECT_TITLE_FORMS,
     RESEARCH_FIELDS,
@@ -62,6 +66,24 @@ from exchange.months import SEASON_MONTHS
 from exchange.organizations.models import NMO, LocalCommittee, Region, nmo_programs
 from exchange.organizations.programs import program_of_kind
 from exchange.placements.models import Placement, PlacementKind, ProjectType
+
+# The streets of the demo's addresses: one per hospital or faculty, picked from its name
+# (not from the builder's random numbers, so the rest of the demo stays as it was).
+STREETS = (
+    "University Street",
+    "Hospital Road",
+    "Medical Campus Avenue",
+    "Clinic Square",
+    "Health Boulevard",
+    "Faculty Lane",
+)
+
+
+def demo_address(building: str, city: str) -> str:
+    """The street and number of a hospital or faculty of ``city``, the same every time
+    (the city is the placement's own column)."""
+    number = zlib.crc32(f"{building}|{city}".encode())
+    return f"{STREETS[number % len(STREETS)]} {number % 97 + 1}"
 
 
 class FederationParts:
@@ -211,6 +233,7 @@ class FederationParts:
                         "max_study_year": rng.randint(max(min_year, 5), 7),
                         "languages": ["English", local] if local else ["English"],
                         "required_documents": sorted(set(documents), key=DOCUMENT_KINDS.index),
+                        "required_personal_data": _personal_data_asked(nmo.code, code),
                         "accommodation": rng.choice(ACCOMMODATION),
                         "meals": rng.choice(MEALS),
                         "months_not_hosted": closed,
@@ -410,6 +433,7 @@ class FederationParts:
         return self._placement_row(placement, city) | {
             "title": f"Department of {placement.field}",
             "hospital": hospital,
+            "address": demo_address(hospital, city),
             "description": f"Ward rounds, outpatient clinics and on-call duties in "
             f"{placement.field.lower()} at {hospital}.",
             "languages": languages,
@@ -423,6 +447,7 @@ class FederationParts:
         return self._placement_row(placement, city) | {
             "title": form.format(topic=topic, Topic=topic[0].upper() + topic[1:]),
             "description": f"A {placement.weeks}-week project on {topic} in {city}.",
+            "address": "Faculty of Medicine, " + demo_address("Faculty of Medicine", city),
             "languages": ["English"],
             "supervisor": f"{rng.choice(('Prof.', 'Dr.'))} {self._person_name()}",
             "project_type": project_type,
@@ -474,3 +499,11 @@ class FederationParts:
                         email, Role.LOCAL_OFFICER, nmo_id=nmo.id, lc_id=lc_id, program_id=program_id
                     )
                     self.local_officer[(lc_id, code)] = user
+
+
+def _personal_data_asked(nmo_code: str, program_code: str) -> list[str]:
+    """What a demo host requires of the personal data: from a generator of its own, so
+    that the rest of the demo draws the same numbers as before this was asked."""
+    rng = random.Random(f"personal-data-{nmo_code}-{program_code}")
+    asked = rng.sample(PERSONAL_DATA_ASKED, rng.choice((0, 0, 2, 3, 4)))
+    return sorted(asked, key=REQUIRABLE_KEYS.index)

@@ -16,7 +16,7 @@ bp = Blueprint("registration", __name__)
 
 @bp.route("/register", methods=["GET", "POST"])
 @public
-@limiter.limit(login_rate_limit, methods=["POST"])
+@limiter.limit(login_rate_limit, methods=["POST"], error_message="Too many registration attempts")
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))

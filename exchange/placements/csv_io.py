@@ -18,18 +18,28 @@ _MONTH_ALIASES = {MONTHS[month - 1].lower(): column for month, column in MONTH_C
 YES = frozenset({"yes", "y", "true", "1", "closed"})
 NO = frozenset({"no", "n", "false", "0", "open", ""})
 
-_DEPARTMENT = ("id", "title", "field", "hospital", "city", "lc", "languages", "description")
+_DEPARTMENT = (
+    *("id", "title", "field", "hospital", "city", "address", "lc", "languages"),
+    *("description", "accommodation", "meals"),
+)
 _PROJECT = (
     *("id", "title", "field", "supervisor", "project_type", "weeks"),
-    *("methods", "prerequisites", "expected_output", "city", "lc", "languages", "description"),
+    *("methods", "prerequisites", "expected_output", "city", "address", "lc", "languages"),
+    *("description", "accommodation", "meals"),
 )
+# Columns added after the first files were written: a file without them is still read,
+# and what they would say stays as it is.
+OPTIONAL = frozenset({"address", "accommodation", "meals"})
 # Columns the services fill from the placement's data as they are (no conversion).
 _TEXT = {
     "title",
     "field",
     "hospital",
     "city",
+    "address",
     "description",
+    "accommodation",
+    "meals",
     "supervisor",
     "project_type",
     "methods",
@@ -78,7 +88,7 @@ def read(content: bytes, kind: PlacementKind) -> Parsed:
     try:
         table = csv_files.Table(content)
         header = [_column_name(cell) for cell in table.header]
-        missing = [name for name in expected if name not in header]
+        missing = [name for name in expected if name not in header and name not in OPTIONAL]
         unknown = [name for name in header if name not in expected]
         doubled = sorted({name for name in header if header.count(name) > 1})
         if missing:

@@ -10,6 +10,8 @@ from exchange.months import SEASON_MONTHS, month_name
 from exchange.placements.models import ProjectType
 from exchange.placements.services import LENGTHS, MAX_CAPACITY, MAX_TEXT, PlacementData
 
+# The texts every placement has, the same on the form as in PlacementData.
+_TEXTS = ("title", "field", "city", "address", "description", "accommodation", "meals")
 WEEKS_CHOICES = [SelectChoice(4, "4 weeks"), SelectChoice(8, "8 weeks")]
 
 
@@ -30,12 +32,29 @@ class _PlacementForm(FlaskForm):
         validators=[Length(max=LENGTHS["city"])],
         description="Leave empty for the LC's city.",
     )
+    address = StringField(
+        "Address",
+        validators=[Length(max=LENGTHS["address"])],
+        description="Street, number and postcode where the student reports; the card of "
+        "acceptance prints it.",
+    )
     languages = StringField(
         "Languages",
         validators=[Length(max=400)],
         description="Languages spoken with students, separated by commas, e.g. English, Croatian.",
     )
     description = TextAreaField("Description", validators=[Length(max=MAX_TEXT)])
+    accommodation = TextAreaField(
+        "Accommodation",
+        validators=[Length(max=MAX_TEXT)],
+        description="Only where this placement offers its own: left empty, the card of "
+        "acceptance prints the accommodation of your NMO's exchange conditions.",
+    )
+    meals = TextAreaField(
+        "Meals",
+        validators=[Length(max=MAX_TEXT)],
+        description="Likewise: left empty, the exchange conditions' meals.",
+    )
     submit = SubmitField("Save")
 
     def capacity_fields(self):
@@ -49,18 +68,15 @@ class _PlacementForm(FlaskForm):
             self[f"capacity_{month}"].data = months.get(month, (0, 0))[0]
 
     def fill_from(self, data: PlacementData) -> None:
-        for name in ("lc_id", "title", "field", "city", "description"):
+        for name in (*_TEXTS, "lc_id"):
             self[name].data = getattr(data, name)
         self.languages.data = ", ".join(data.languages)
 
     def to_data(self) -> PlacementData:
         return PlacementData(
             lc_id=self.lc_id.data,
-            title=self.title.data or "",
-            field=self.field.data or "",
-            city=self.city.data or "",
-            description=self.description.data or "",
             languages=(self.languages.data or "").split(","),
+            **{name: self[name].data or "" for name in _TEXTS},
         )
 
 

@@ -30,8 +30,17 @@ from exchange.placements.queries import program_of
 from exchange.text import MAX_LANGUAGE, clean_languages
 
 MAX_CAPACITY = 1000
-LENGTHS = {"title": 200, "field": 100, "city": 100, "hospital": 200, "supervisor": 120}
+LENGTHS = {
+    "title": 200,
+    "field": 100,
+    "city": 100,
+    "address": 300,
+    "hospital": 200,
+    "supervisor": 120,
+}
 MAX_TEXT = 4000
+# What the card of acceptance says of the stay, when the placement gives its own.
+STAY_TEXTS = ("accommodation", "meals")
 
 
 class CapacityBelowUsed(DomainError):
@@ -54,7 +63,10 @@ class PlacementData:
     title: str = ""
     field: str = ""
     city: str = ""
+    address: str = ""
     description: str = ""
+    accommodation: str = ""
+    meals: str = ""
     languages: list[str] = dataclasses.field(default_factory=list)
     hospital: str = ""
     supervisor: str = ""
@@ -71,7 +83,10 @@ class PlacementData:
             title=placement.title,
             field=placement.field,
             city=placement.city,
+            address=placement.address or "",
             description=placement.description or "",
+            accommodation=placement.accommodation or "",
+            meals=placement.meals or "",
             languages=list(placement.languages or []),
             hospital=placement.hospital or "",
             supervisor=placement.supervisor or "",
@@ -81,6 +96,30 @@ class PlacementData:
             expected_output=placement.expected_output or "",
             weeks=placement.weeks,
         )
+
+
+@dataclass(frozen=True)
+class Stay:
+    """What a card of acceptance says of accommodation and meals, and whether each is the
+    placement's own word (else the host's exchange conditions')."""
+
+    accommodation: str
+    meals: str
+    accommodation_by_placement: bool
+    meals_by_placement: bool
+
+
+def accommodation_and_meals(placement: Placement | None, conditions) -> Stay:
+    """The placement's own accommodation and meals where it gives them, else those of the
+    host's exchange ``conditions`` (None when it has none)."""
+    own = {name: (getattr(placement, name, "") or "").strip() for name in STAY_TEXTS}
+    general = {name: (getattr(conditions, name, "") or "").strip() for name in STAY_TEXTS}
+    return Stay(
+        accommodation=own["accommodation"] or general["accommodation"],
+        meals=own["meals"] or general["meals"],
+        accommodation_by_placement=bool(own["accommodation"]),
+        meals_by_placement=bool(own["meals"]),
+    )
 
 
 def project_type_of(text: str) -> ProjectType | None:
@@ -109,7 +148,7 @@ def problems_with(data: PlacementData, kind: PlacementKind) -> list[str]:
     for name, limit in LENGTHS.items():
         if len(getattr(data, name) or "") > limit:
             problems.append(f"The {name} has at most {limit} characters.")
-    texts = ["description"]
+    texts = ["description", *STAY_TEXTS]
     if kind == PlacementKind.RESEARCH_PROJECT:
         texts += ["methods", "prerequisites", "expected_output"]
         if not data.project_type:
@@ -121,7 +160,9 @@ def problems_with(data: PlacementData, kind: PlacementKind) -> list[str]:
             problems.append("A research project lasts 4 or 8 weeks.")
     for name in texts:
         if len(getattr(data, name) or "") > MAX_TEXT:
-            problems.append(f"The {name.replace('_', ' ')} has at most {MAX_TEXT} characters.")
+            noun = name.replace("_", " ")
+            has = "have" if noun in ("meals", "methods", "prerequisites") else "has"
+            problems.append(f"The {noun} {has} at most {MAX_TEXT} characters.")
     if any(len(language) > MAX_LANGUAGE for language in data.languages):
         problems.append(f"A language name has at most {MAX_LANGUAGE} characters.")
     return problems
@@ -169,7 +210,10 @@ def _write(placement: Placement, data: PlacementData, lc: LocalCommittee) -> Non
     placement.title = data.title.strip()
     placement.field = data.field.strip()
     placement.city = data.city.strip() or lc.city
+    placement.address = data.address.strip()
     placement.description = data.description.strip()
+    placement.accommodation = data.accommodation.strip()
+    placement.meals = data.meals.strip()
     placement.languages = clean_languages(data.languages)
     if placement.kind == PlacementKind.DEPARTMENT:
         placement.hospital = data.hospital.strip()

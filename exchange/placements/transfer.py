@@ -191,12 +191,17 @@ def _check_row(officer, scope, raw, lcs_by_name, existing, capacities, seen_ids)
     if scope.kind == PlacementKind.RESEARCH_PROJECT:
         text_weeks = values["weeks"].strip()
         weeks = whole_number(text_weeks)
+    # A file without the optional columns leaves what they would say as it is.
+    kept = PlacementData.of(placement) if placement is not None else PlacementData()
     data = PlacementData(
         lc_id=lc.id if lc else None,
         title=values["title"],
         field=values["field"],
         city=values["city"],
+        address=values.get("address", kept.address),
         description=values["description"],
+        accommodation=values.get("accommodation", kept.accommodation),
+        meals=values.get("meals", kept.meals),
         languages=clean_languages(values["languages"].replace(";", ",").split(",")),
         hospital=values.get("hospital", ""),
         supervisor=values.get("supervisor", ""),

@@ -33,6 +33,7 @@ from exchange.web.errors import safe_referrer
 from exchange.web.forms import ConfirmForm
 from exchange.web.paging import page_of
 from exchange.web.transaction import attempt
+from exchange.web.uploads import fits
 
 bp = Blueprint("placements", __name__, url_prefix="/placements")
 
@@ -321,7 +322,7 @@ def import_csv():
         chosen = _season(seasons)
         form.season_id.data = chosen.id if chosen else None
     report = None
-    if seasons and form.validate_on_submit():
+    if seasons and form.validate_on_submit() and fits(form.file, csv_io.MAX_BYTES):
         season = db.session.get(Season, form.season_id.data)
         content = form.file.data.read(csv_io.MAX_BYTES + 1)
         with attempt(flash_error=False) as outcome:
@@ -346,6 +347,7 @@ def import_csv():
         seasons=seasons,
         report=report,
         columns=csv_io.columns(scope.kind),
+        max_bytes=csv_io.MAX_BYTES,
         list_args=_list_args(program, nmo),
         project_types=list(ProjectType),
     )

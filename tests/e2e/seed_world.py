@@ -39,6 +39,16 @@ def season_code(day: date) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
+def personal_data(today: date) -> dict:
+    """The personal data form's fields, as the browser fills them in (dates in ISO)."""
+    values = builders.PERSONAL_DATA | {
+        "date_of_birth": today.replace(year=today.year - 22, day=1),
+        "passport_expires_on": today.replace(year=today.year + 5, day=1),
+    }
+    fields = {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+    return fields | {"languages": [dict(language) for language in builders.LANGUAGES]}
+
+
 def seed() -> dict:
     starts_on = exchange_start(clock.today())
     month = starts_on.month
@@ -64,6 +74,9 @@ def seed() -> dict:
 
     arrival = starts_on - timedelta(days=1)
     return {
+        # What the student types on the personal data page: born 22 years ago, a passport
+        # valid five years more, Croatian and English with their levels.
+        "personal": personal_data(clock.today()),
         "password": builders.PASSWORD,
         "student": {"email": STUDENT, "name": "Ana Horvat"},
         "home_neo": {"email": HOME_NEO, "name": "Ivan Kovač"},

@@ -93,22 +93,36 @@ def test_student_applies_is_nominated_accepted_and_confirms(
     expect(flash(page)).to_contain_text(f"{code} is started")
     no_problems_so_far(page_problems)
 
-    # Fills in the form: a month, two ranked departments, year of study, languages.
+    # Fills in the form: a month, two departments ranked in order, year of study.
     page.get_by_label(world["month_label"], exact=True).check()
-    page.select_option("#choice_1", label="Cardiology: Cardiology (Ljubljana)")
-    page.select_option("#choice_2", label="Neurology: Neurology (Ljubljana)")
+    page.get_by_role("button", name="Add Cardiology (Ljubljana) to your ranking").click()
+    page.get_by_role("button", name="Add Neurology (Ljubljana) to your ranking").click()
     page.fill("#study_year", "4")
-    page.fill("#languages", "English, Croatian")
     page.fill("#motivation", "I want to learn how a cardiology ward works in Slovenia.")
     click_through(page, page.get_by_role("button", name="Save", exact=True))
     expect(flash(page)).to_have_text("Your application is saved.")
     expect(page.get_by_label(world["month_label"], exact=True)).to_be_checked()
-    expect(page.locator("#choice_1 option:checked")).to_have_text(
-        "Cardiology: Cardiology (Ljubljana)"
-    )
-    expect(page.locator("#choice_2 option:checked")).to_have_text(
-        "Neurology: Neurology (Ljubljana)"
-    )
+    ranking = page.locator("#ranking li[data-ranked]")
+    expect(ranking).to_have_count(2)
+    expect(ranking.nth(0)).to_contain_text("Cardiology")
+    expect(ranking.nth(1)).to_contain_text("Neurology")
+
+    # The personal data the host needs, with a level for each language.
+    click_through(page, page.get_by_role("link", name="Personal data", exact=True))
+    personal = world["personal"]
+    for key, value in personal.items():
+        if key == "nationality":
+            page.select_option(f"#{key}", value)
+        elif key != "languages":
+            page.fill(f"#{key}", value)
+    for index, language in enumerate(personal["languages"]):
+        page.fill(f"#languages-{index}-language", language["language"])
+        page.select_option(f"#languages-{index}-level", language["level"])
+    click_through(page, page.get_by_role("button", name="Save the personal data"))
+    expect(flash(page)).to_have_text("Your personal data is saved.")
+    expect(page.locator("#passport_name")).to_have_value(personal["passport_name"])
+    click_through(page, page.get_by_role("link", name="Application form", exact=True))
+
     # Only the CV is missing: submitting waits for it.
     expect(page.get_by_role("button", name="Submit the application")).to_be_disabled()
 

@@ -4,6 +4,7 @@
 import io
 import re
 from dataclasses import dataclass
+from datetime import date
 
 import pytest
 import time_machine
@@ -94,15 +95,31 @@ def fill_in(client, world, code, **changes):
     data = {
         "months": ["7"],
         "study_year": "4",
-        "languages": "English, Croatian",
         "motivation": "I want to learn cardiology.",
-        "choice_1": str(world.department.id),
-        "choice_2": "0",
-        "choice_3": "0",
-        "choice_4": "0",
+        "placement_ids": [str(world.department.id)],
     }
     data.update(changes)
     return client.post(f"/applications/{code}/edit", data=data)
+
+
+def personal_form(changes: dict | None = None, **fields) -> dict:
+    """The personal data form as a student fills it in: builders.PERSONAL_DATA and
+    LANGUAGES (``languages-<row>-language`` and ``-level``), with ``changes``."""
+    data = {
+        name: value.isoformat() if isinstance(value, date) else value
+        for name, value in builders.PERSONAL_DATA.items()
+    }
+    data |= {"allergies": "", "medical_notes": ""}
+    for row, language in enumerate(builders.LANGUAGES):
+        data[f"languages-{row}-language"] = language["language"]
+        data[f"languages-{row}-level"] = language["level"]
+    return data | (changes or {}) | fields
+
+
+def fill_in_personal(client, code, changes: dict | None = None, **fields):
+    """Post the personal data page (``personal_form``); a field set to None is left out."""
+    data = {k: v for k, v in personal_form(changes, **fields).items() if v is not None}
+    return client.post(f"/applications/{code}/personal", data=data)
 
 
 def upload(client, code, kind="cv", content=PDF, name="cv.pdf"):
@@ -117,6 +134,7 @@ def upload(client, code, kind="cv", content=PDF, name="cv.pdf"):
 def submitted_application(client, world) -> Application:
     code = start_application(client, world)
     assert fill_in(client, world, code).status_code == 302
+    assert fill_in_personal(client, code).status_code == 302
     upload(client, code)
     response = client.post(f"/applications/{code}/submit", follow_redirects=True)
     assert "is submitted" in response.get_data(as_text=True)

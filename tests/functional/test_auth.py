@@ -53,7 +53,9 @@ def test_registration_errors_keep_what_was_typed(client, federation):
     response = client.post(
         "/register", data=_registration(federation, email=federation.student.email)
     )
-    assert "exists already" in response.get_data(as_text=True)
+    # A student who registers twice is told to log in (an admin is told otherwise: see
+    # test_rough_edges.py).
+    assert "exists already. Log in instead." in response.get_data(as_text=True)
 
     response = client.post(
         "/register", data=_registration(federation, password="short", password_again="short")

@@ -111,6 +111,7 @@ def test_national_officer_updates_conditions(federation, login):
         ({"fee_currency": "XXX"}, "Not a valid choice"),
         ({"required_documents": ["cv", "diploma"]}, "not a valid choice"),
         ({"months_not_hosted": ["13"]}, "not a valid choice"),
+        ({"required_personal_data": ["phone", "shoe_size"]}, "not a valid choice"),
     ],
 )
 def test_invalid_conditions_are_refused_and_typed_values_kept(federation, login, changes, message):
@@ -125,8 +126,40 @@ def test_invalid_conditions_are_refused_and_typed_values_kept(federation, login,
     assert conditions_count() == 0
 
 
+def test_the_officer_chooses_the_personal_data_students_must_give(federation, login):
+    client = login(federation.national_officer)
+    page = client.get(URL).get_data(as_text=True)
+    assert "Personal data required for submission" in page
+    assert "Students always give the languages they speak, with a level in each." in page
+    assert 'value="passport_number"' in page and 'value="medical_notes"' not in page
+
+    data = form_data(required_personal_data=["phone", "passport_number"])
+    assert client.post(URL, data=data).status_code == 302
+    assert the_conditions().required_personal_data == ["passport_number", "phone"]
+    page = client.get(URL).get_data(as_text=True)
+    assert re.search(
+        r'checked[^>]*value="passport_number"|value="passport_number"[^>]*checked', page
+    )
+
+    listing = client.get("/conditions/").get_data(as_text=True)
+    assert "Passport number, Phone" in listing
+    catalogue = client.get("/catalogue/CROMSIC/SCOPE").get_data(as_text=True)
+    assert "Personal data required" in catalogue
+    assert (
+        "Passport number, Phone, and the languages you speak, with your level in each" in catalogue
+    )
+
+    assert client.post(URL, data=form_data()).status_code == 302
+    assert the_conditions().required_personal_data == []
+    catalogue = client.get("/catalogue/CROMSIC/SCOPE").get_data(as_text=True)
+    assert "Only the languages you speak, with your level in each" in catalogue
+    assert "Languages only" in client.get("/conditions/").get_data(as_text=True)
+
+
 def test_copy_from_last_season_fills_the_form_without_saving(federation, login):
-    builders.exchange_conditions(federation.home, season_code="2025/26", lead_weeks=7)
+    builders.exchange_conditions(
+        federation.home, season_code="2025/26", lead_weeks=7, required_personal_data=("phone",)
+    )
     db.session.commit()
     client = login(federation.national_officer)
     page = client.get(URL).get_data(as_text=True)
@@ -134,6 +167,7 @@ def test_copy_from_last_season_fills_the_form_without_saving(federation, login):
     copied = client.get(URL + "?copy=last").get_data(as_text=True)
     assert "2025/26&#39;s conditions" in copied
     assert 'value="7"' in copied
+    assert re.search(r'checked[^>]*value="phone"|value="phone"[^>]*checked', copied)
     assert conditions_count() == 1  # only last season's
 
 

@@ -508,7 +508,7 @@ def test_import_refuses_a_wrong_header_a_large_or_non_utf8_file(client, federati
     page = _upload(client, HEADER.encode() + b"\n2026/27,SCOPE,\xe9,X").get_data(as_text=True)
     assert "The file is not UTF-8 text" in page
     page = _upload(client, HEADER + "\n" + "x" * (1024 * 1024)).get_data(as_text=True)
-    assert "The file is larger than 1 MB" in page
+    assert "the limit is 1,000,000 bytes." in page
     page = _upload(client, HEADER + "\n").get_data(as_text=True)
     assert "The file has no contracts after its header." in page
     assert db.session.scalar(select(func.count(Contract.id))) == 0

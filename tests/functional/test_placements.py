@@ -30,8 +30,11 @@ def department_form(lc_pk: int, capacities: dict[int, int] | None = None, **chan
         "field": "Neurology",
         "hospital": "KBC Zagreb",
         "city": "",
+        "address": "Kišpatićeva 12, 10000 Zagreb",
         "languages": "English, Croatian",
         "description": "Ward rounds and clinics.",
+        "accommodation": "",
+        "meals": "",
     }
     for name in MONTH_FIELDS:
         data[name] = ""
@@ -90,6 +93,8 @@ def test_local_officer_creates_a_department_with_capacities(federation, login):
     assert placement.title == "Department of Neurology"
     assert placement.hospital == "KBC Zagreb"
     assert placement.city == "Zagreb"  # the LC's, when left empty
+    assert placement.address == "Kišpatićeva 12, 10000 Zagreb"
+    assert (placement.accommodation, placement.meals) == ("", "")  # the conditions' then
     assert placement.languages == ["English", "Croatian"]
     assert placement.nmo_id == federation.home.id
     assert placement.weeks == 4
@@ -174,6 +179,56 @@ def test_edit_changes_fields_and_capacities(federation, login):
     assert response.status_code == 302, response.get_data(as_text=True)
     assert only_placement().title == "Cardiology ward"
     assert capacities(department.id) == {7: (3, 0), 8: (0, 0), 9: (1, 0)}
+
+
+def test_the_editor_keeps_what_the_card_of_acceptance_prints(federation, login):
+    department = builders.department(federation.home_lc, "Cardiology")
+    db.session.commit()
+    client = login(federation.local_officer)
+    page = client.get(f"/placements/{department.id}/edit").get_data(as_text=True)
+    assert 'name="address"' in page and 'name="accommodation"' in page and 'name="meals"' in page
+    assert "left empty, the card of acceptance prints the accommodation" in page
+    response = client.post(
+        f"/placements/{department.id}/edit",
+        data=department_form(
+            federation.home_lc.id,
+            title="Cardiology",
+            field="Cardiology",
+            address="  Šalata 2, Zagreb ",
+            accommodation="A room in the hospital's residence",
+            meals="Breakfast and lunch in the staff canteen",
+        ),
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    placement = only_placement()
+    assert placement.address == "Šalata 2, Zagreb"
+    assert placement.accommodation == "A room in the hospital's residence"
+    assert placement.meals == "Breakfast and lunch in the staff canteen"
+    page = client.get(f"/placements/{department.id}/edit").get_data(as_text=True)
+    assert 'value="Šalata 2, Zagreb"' in page
+    assert "Breakfast and lunch in the staff canteen</textarea>" in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"address": "a" * 301}, "Field cannot be longer than 300 characters."),
+        ({"accommodation": "a" * 4001}, "Field cannot be longer than 4000 characters."),
+        ({"meals": "m" * 4001}, "Field cannot be longer than 4000 characters."),
+    ],
+)
+def test_a_too_long_address_accommodation_or_meals_is_refused_as_typed(
+    federation, login, changes, message
+):
+    client = login(federation.local_officer)
+    response = client.post(
+        "/placements/new?program=SCOPE", data=department_form(federation.home_lc.id, **changes)
+    )
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert message in text
+    assert next(iter(changes.values())) in text  # kept as typed
+    assert placement_count() == 0
 
 
 def test_capacity_cannot_go_below_accepted_students(federation, login):
@@ -300,8 +355,13 @@ def test_admin_picks_an_nmo(federation, login):
 
 # CSV export and import
 
+# The columns of a file from before the address, accommodation and meals: still imported.
 HEADER = (
     "id,title,field,hospital,city,lc,languages,description,closed,"
+    "apr,may,jun,jul,aug,sep,oct,nov,dec,jan,feb,mar"
+)
+EXPORT_HEADER = (
+    "id,title,field,hospital,city,address,lc,languages,description,accommodation,meals,closed,"
     "apr,may,jun,jul,aug,sep,oct,nov,dec,jan,feb,mar"
 )
 
@@ -327,9 +387,12 @@ def snapshot() -> list[tuple]:
             p.field,
             p.hospital,
             p.city,
+            p.address,
             p.lc_id,
             p.languages,
             p.description,
+            p.accommodation,
+            p.meals,
             p.closed_at,
             sorted((c.month, c.capacity, c.used) for c in p.capacities),
         )
@@ -339,6 +402,8 @@ def snapshot() -> list[tuple]:
 
 def test_export_lists_the_users_placements_with_a_seasons_capacities(federation, login):
     cardiology = builders.department(federation.home_lc, "Cardiology", capacity={7: 2, 3: 1})
+    cardiology.address = "Kišpatićeva 12, Zagreb"
+    cardiology.meals = "Lunch in the canteen"
     builders.department(federation.host_lc, "Dermatology")
     db.session.commit()
     client = login(federation.national_officer)
@@ -348,12 +413,14 @@ def test_export_lists_the_users_placements_with_a_seasons_capacities(federation,
     assert "placements-SCOPE-2026-27.csv" in response.headers["Content-Disposition"]
     text = response.data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert ",".join(rows[0]) == HEADER
+    assert ",".join(rows[0]) == EXPORT_HEADER
     assert len(rows) == 2  # SLOMSIC's Dermatology is not theirs
     row = dict(zip(rows[0], rows[1], strict=True))
     assert row["id"] == str(cardiology.id)
     assert row["title"] == "Cardiology"
     assert row["hospital"] == "University Hospital Zagreb"
+    assert row["address"] == "Kišpatićeva 12, Zagreb"
+    assert (row["accommodation"], row["meals"]) == ("", "Lunch in the canteen")
     assert row["lc"] == "LC Zagreb"
     assert row["languages"] == "English"
     assert row["closed"] == "no"
@@ -474,9 +541,9 @@ def test_research_projects_import_checks_type_and_weeks(federation, login):
         [
             header,
             f",Microbiome,Gastro,Dr A,Clinical research with lab work,8,PCR,,,,"
-            f"LC Zagreb,English,,no,{zeros}",
-            f",Bad type,Gastro,Dr A,astrology,4,,,,,LC Zagreb,English,,no,{zeros}",
-            f",Bad weeks,Gastro,Dr A,basic,6,,,,,LC Zagreb,English,,no,{zeros}",
+            f"Zaloška 4,LC Zagreb,English,,,,no,{zeros}",
+            f",Bad type,Gastro,Dr A,astrology,4,,,,,,LC Zagreb,English,,,,no,{zeros}",
+            f",Bad weeks,Gastro,Dr A,basic,6,,,,,,LC Zagreb,English,,,,no,{zeros}",
         ]
     )
     response = import_file(client, content, "program=SCORE")
@@ -490,6 +557,7 @@ def test_research_projects_import_checks_type_and_weeks(federation, login):
     project = only_placement()
     assert project.project_type == ProjectType.CLINICAL_WITH_LAB
     assert project.weeks == 8
+    assert project.address == "Zaloška 4"
 
 
 def test_export_then_import_changes_nothing(federation, login):
@@ -498,6 +566,8 @@ def test_export_then_import_changes_nothing(federation, login):
     tricky = builders.department(other_lc, "=Surgery", capacity={6: 1})
     tricky.description = 'Line one,\nline two with "quotes"'
     tricky.languages = ["Croatian", "English"]
+    tricky.address = "Spinčićeva 1, Split"
+    tricky.accommodation = 'The "old" dormitory,\nroom 12'
     tricky.closed_at = clock.now()
     db.session.commit()
     before = snapshot()
@@ -535,3 +605,43 @@ def test_odd_numbers_in_a_file_are_reported_not_crashed_on(federation, login):
     errors = import_errors(response.get_data(as_text=True))
     assert "The id must be a number" in errors[2] and "The id must be a number" in errors[3]
     assert "must be a whole number" in errors[4]
+
+
+def test_an_import_sets_the_address_accommodation_and_meals_and_an_old_file_keeps_them(
+    federation, login
+):
+    cardiology = builders.department(federation.home_lc, "Cardiology", capacity={7: 2})
+    db.session.commit()
+    zeros = ",".join(["0"] * 12)
+    client = login(federation.local_officer)
+    content = "\n".join(
+        [
+            EXPORT_HEADER,
+            f"{cardiology.id},Cardiology,Cardiology,KBC Zagreb,,Kišpatićeva 12,LC Zagreb,"
+            f'English,,"A room, shared",Lunch,no,0,0,0,2,0,0,0,0,0,0,0,0',
+            f",Neurology,Neurology,KBC Zagreb,,{'x' * 301},LC Zagreb,,,,,no,{zeros}",
+        ]
+    )
+    response = import_file(client, content)
+    errors = import_errors(response.get_data(as_text=True))
+    assert set(errors) == {3}
+    assert "The address has at most 300 characters." in errors[3]
+    response = import_file(client, "\n".join(content.split("\n")[:2]))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    placement = only_placement()
+    assert (placement.address, placement.accommodation, placement.meals) == (
+        "Kišpatićeva 12",
+        "A room, shared",
+        "Lunch",
+    )
+    # A file without these columns changes the rest and leaves them as they are.
+    old = f"{HEADER}\n{cardiology.id},Cardiology ward,Cardiology,KBC Zagreb,,LC Zagreb,,,no,"
+    response = import_file(client, old + "0,0,0,2,0,0,0,0,0,0,0,0")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    placement = only_placement()
+    assert placement.title == "Cardiology ward"
+    assert (placement.address, placement.accommodation, placement.meals) == (
+        "Kišpatićeva 12",
+        "A room, shared",
+        "Lunch",
+    )

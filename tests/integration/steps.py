@@ -109,7 +109,7 @@ def research_project(
         supervisor="Prof. Ana Novak",
         project_type=ProjectType.BASIC,
         weeks=4,
-        languages=["English"],
+        languages=["English"],  # a placement's languages: names only
     )
     made.capacities = [
         PlacementCapacity(season=builders.season(), month=m, capacity=n)
@@ -118,6 +118,16 @@ def research_project(
     db.session.add(made)
     db.session.flush()
     return made
+
+
+def give_personal_data(application: Application, **changes) -> Application:
+    """The personal data and languages a submission needs (builders.PERSONAL_DATA and
+    LANGUAGES), written straight to the application, with ``changes``."""
+    values = {**builders.PERSONAL_DATA, "languages": [dict(x) for x in builders.LANGUAGES]}
+    for name, value in (values | changes).items():
+        setattr(application, name, value)
+    db.session.flush()
+    return application
 
 
 def another_student(world: World, email: str | None = None) -> User:

@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from exchange import clock
+from exchange.applications import queries
 from exchange.applications import services as cycle
+from exchange.applications.calendar import MonthBegun
 from exchange.applications.models import Application, Preference
 from exchange.applications.states import State
 from exchange.errors import CapacityExceeded, DomainError, InvalidTransition, NotAllowed
@@ -22,6 +24,7 @@ from tests.integration.steps import (
     attach_cv,
     ca_due_for,
     count,
+    give_personal_data,
     history_of,
     nominated,
     research_project,
@@ -40,14 +43,21 @@ def apply(world, student=None, host=None, program_code="SCOPE") -> Application:
     )
 
 
-def save(world, application, months=(7,), placements=None, student=None, study_year=4):
+def save(
+    world,
+    application,
+    months=(7,),
+    placements=None,
+    student=None,
+    study_year=4,
+    motivation="  I want to learn cardiology.  ",
+):
     cycle.update_draft(
         student or world.student,
         application,
         list(months),
         study_year,
-        [" English ", "", "Croatian"],
-        "  I want to learn cardiology.  ",
+        motivation,
         [world.department.id] if placements is None else placements,
     )
 
@@ -130,10 +140,12 @@ def test_one_open_application_per_program_and_season(world):
 
 def test_saving_the_form_keeps_the_ranked_choices_in_order(world):
     application = apply(world)
+    languages = [{"language": "Spanish", "level": "B2"}]
+    application.languages = languages  # given on the personal data page
     save(world, application, months=(8, 7, 7), placements=[world.department.id, 0, 0])
 
     assert application.months == [7, 8]
-    assert application.languages == ["English", "Croatian"]
+    assert application.languages == languages  # not this form's: left as they were
     assert application.motivation == "I want to learn cardiology."
     assert [(p.rank, p.placement_id) for p in application.preferences] == [(1, world.department.id)]
 
@@ -179,7 +191,7 @@ def test_each_choice_is_a_different_placement(world):
         world,
         apply(world),
         DomainError,
-        "Each choice must be a different placement.",
+        "Each choice must be a different department: rank each one once.",
         placements=[world.department.id, world.department.id],
     )
 
@@ -191,18 +203,15 @@ def test_at_most_the_programs_number_of_preferences(world):
         world,
         apply(world),
         DomainError,
-        "Rank at most 4 departments.",
+        "Rank at most 4 departments: you ranked 5.",
         placements=[world.department.id, world.other_department.id, *extra],
     )
 
 
-@pytest.mark.parametrize("which", ["of another NMO", "closed", "research project", "unknown"])
-def test_only_open_departments_of_the_host(world, which):
+@pytest.mark.parametrize("which", ["of another NMO", "research project", "unknown"])
+def test_only_departments_of_the_host(world, which):
     if which == "of another NMO":
         placement_id = builders.department(world.home_lc, "Neurology").id
-    elif which == "closed":
-        world.department.closed_at = clock.now()
-        placement_id = world.department.id
     elif which == "research project":
         placement_id = research_project(world.host_lc).id
     else:
@@ -216,6 +225,83 @@ def test_only_open_departments_of_the_host(world, which):
         "Choose open departments of SLOMSIC.",
         placements=[world.other_department.id, placement_id],
     )
+
+
+def test_a_closed_department_is_named_for_the_student_to_remove(world):
+    world.department.closed_at = clock.now()
+    db.session.flush()
+
+    _refused_draft(
+        world,
+        apply(world),
+        cycle.DraftRefused,
+        "Cardiology (Ljubljana) takes no students any more: remove it from your ranking.",
+        placements=[world.other_department.id, world.department.id],
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"study_year": 0}, "study_year", "Give your year of study as a number from 1 to 8."),
+        ({"study_year": 9}, "study_year", "Give your year of study as a number from 1 to 8."),
+        (
+            {"motivation": "x" * 4001},
+            "motivation",
+            "Keep your motivation to 4,000 characters; it has 4,001.",
+        ),
+        ({"months": (13,)}, "months", "Choose months from the list."),
+    ],
+    ids=["year-0", "year-9", "motivation-too-long", "month-13"],
+)
+def test_each_refusal_names_its_field(world, changes, field, message):
+    with pytest.raises(cycle.DraftRefused) as refused:
+        save(world, apply(world), **changes)
+    assert refused.value.errors == {field: [message]}
+
+
+def test_a_refused_draft_names_every_field_at_fault_at_once(world):
+    world.conditions.months_not_hosted = [8]
+    db.session.flush()
+    application = apply(world)
+
+    with pytest.raises(cycle.DraftRefused) as refused:
+        save(
+            world,
+            application,
+            months=(6, 8),
+            study_year=12,
+            placements=[world.department.id, world.department.id],
+        )
+
+    assert refused.value.errors == {
+        "months": [
+            "SLOMSIC does not host in August.",
+            "The deadline to apply for June 2026 was 6 April 2026: choose a later month.",
+        ],
+        "study_year": ["Give your year of study as a number from 1 to 8."],
+        "placement_ids": ["Each choice must be a different department: rank each one once."],
+    }
+    # Still a MonthBegun, as every refusal of a closed month is.
+    assert isinstance(refused.value, MonthBegun)
+    db.session.expire_all()
+    assert (application.months, application.preferences) == ([], [])
+
+
+def test_exactly_the_programs_limit_and_the_longest_motivation_are_saved(world):
+    extra = [builders.department(world.host_lc, f"Ward {n}").id for n in range(2)]
+    application = apply(world)
+
+    save(
+        world,
+        application,
+        placements=[world.department.id, world.other_department.id, *extra],
+        study_year=8,
+        motivation="x" * 4000,
+    )
+
+    assert len(application.preferences) == 4
+    assert (application.study_year, len(application.motivation)) == (8, 4000)
 
 
 def test_only_the_student_changes_their_draft_and_only_while_a_draft(world):
@@ -233,12 +319,42 @@ def test_only_the_student_changes_their_draft_and_only_while_a_draft(world):
         save(world, application, student=application.student)
 
 
+# What the form shows: the free places of the host's placements
+
+
+def test_free_places_of_every_placement_come_from_one_query(world, count_queries):
+    application = apply(world)
+    wards = [builders.department(world.host_lc, f"Ward {n}", capacity={7: 3}) for n in range(5)]
+    wards[0].capacities[0].used = 2
+    closed = builders.department(world.host_lc, "Closed ward", capacity={7: 5})
+    closed.closed_at = clock.now()
+    elsewhere = builders.department(world.home_lc, "At home", capacity={7: 5})
+    next_season = builders.department(
+        world.host_lc, "Later", capacity={7: 5}, season_code="2027/28"
+    )
+    db.session.commit()
+    assert application.program.placement_kind  # loaded, as the page has it
+
+    with count_queries() as counted:
+        free = queries.free_places(application, [7, 8, 9])
+
+    assert counted.value == 1
+    assert free[world.department.id] == {7: 1, 8: 1}
+    assert free[world.other_department.id] == {7: 1}
+    assert free[wards[0].id] == {7: 1}
+    assert all(free[ward.id] == {7: 3} for ward in wards[1:])
+    # Closed, of another NMO or of another season: not on the form.
+    assert {closed.id, elsewhere.id, next_season.id}.isdisjoint(free)
+    assert queries.free_places(application, []) == {}
+
+
 # submit_application
 
 
 def test_a_complete_draft_is_submitted_and_the_home_officer_told(world):
     application = apply(world)
     save(world, application)
+    give_personal_data(application)
     attach_cv(application)
 
     cycle.submit_application(world.student, application, clock.today())
@@ -267,11 +383,12 @@ def test_submission_names_everything_that_is_missing(world):
     for missing in (
         "Rank at least one department.",
         "Choose the months you can go.",
-        "List the languages you speak.",
         "Attach your curriculum vitae.",
     ):
         assert missing in message
     assert "year of study" not in message
+    # The languages are the personal data page's: asked for there, in its words.
+    assert "List the languages you speak." not in message
 
 
 def test_submission_needs_a_year_of_study_the_host_takes(world):

@@ -222,14 +222,14 @@ def test_the_form_takes_only_months_open_to_apply(world):
     # The host asks 8 weeks ahead: on 15 April, May and June are past their deadlines.
     assert cycle.months_open_to_apply(application, clock.today()) == [7, 8, 9, 10, 11, 12, 1, 2, 3]
     with pytest.raises(MonthBegun) as refused:
-        cycle.update_draft(world.student, application, [6, 7], 4, ["English"], "", [])
+        cycle.update_draft(world.student, application, [6, 7], 4, "", [])
     assert str(refused.value) == (
         "The deadline to apply for June 2026 was 6 April 2026: choose a later month."
     )
     with _on("2027-03-31"):
         assert cycle.months_open_to_apply(application, clock.today()) == []
         with pytest.raises(MonthBegun, match="March 2027 began on 1 March 2027"):
-            cycle.update_draft(world.student, application, [3], 4, ["English"], "", [])
+            cycle.update_draft(world.student, application, [3], 4, "", [])
     assert application.months == []  # as before: nothing was saved
 
 

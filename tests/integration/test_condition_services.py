@@ -72,6 +72,20 @@ def test_publishing_cleans_the_data_and_a_second_save_updates(world, amsa):
     assert count(ExchangeConditions, ExchangeConditions.nmo_id == nmo.id) == 1
 
 
+def test_the_personal_data_required_is_kept_in_the_registrys_order(world, amsa):
+    nmo, officer = amsa
+    data = Data(required_personal_data=["phone", "passport_number", "phone", "date_of_birth"])
+
+    made, _ = save(officer, nmo, data)
+
+    assert made.required_personal_data == ["date_of_birth", "passport_number", "phone"]
+    assert made.required_personal_data_labels == ["Date of birth", "Passport number", "Phone"]
+    assert conditions.ConditionsData.of(made).required_personal_data == made.required_personal_data
+
+    save(officer, nmo, Data())
+    assert made.required_personal_data == []
+
+
 def test_an_admin_publishes_for_any_nmo_and_program(world, amsa):
     nmo, _ = amsa
 
@@ -163,6 +177,10 @@ def test_a_currency_off_the_list_is_kept_but_not_chosen_anew(world, amsa):
         ),
         ({"languages": ["x" * 41]}, "A language name has at most 40 characters."),
         ({"required_documents": ["cv", "x-ray"]}, "Unknown document kind: x-ray."),
+        (
+            {"required_personal_data": ["phone", "shoe_size", "allergies"]},
+            "Unknown personal data: shoe_size, allergies.",
+        ),
         ({"months_not_hosted": [7, 13]}, "Months not hosted must be months of the year (1 to 12)."),
         ({"application_lead_weeks": -1}, "The application lead time must be 0 to 52 weeks."),
         ({"application_lead_weeks": 53}, "The application lead time must be 0 to 52 weeks."),

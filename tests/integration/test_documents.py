@@ -10,7 +10,13 @@ import sqlalchemy as sa
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 
-from exchange.applications.documents import delete_document, document_path, store_document
+from exchange.applications.documents import (
+    DocumentRefused,
+    DocumentTooLarge,
+    delete_document,
+    document_path,
+    store_document,
+)
 from exchange.applications.models import MAX_DOCUMENT_BYTES, Application, Document
 from exchange.auth.models import Role
 from exchange.errors import DomainError
@@ -121,9 +127,9 @@ def test_exactly_four_megabytes_is_allowed(application):
             "cv",
             pdf_of_size(4 * MB + 1),
             "big.pdf",
-            '"big.pdf" is more than 4 MB; the limit is 4 MB',
+            "The file is 4,194,305 bytes; the limit is 4,194,304 bytes.",
         ),
-        ("cv", pdf_of_size(int(5.2 * MB)), "scan.pdf", '"scan.pdf" is 5.2 MB; the limit is 4 MB'),
+        ("cv", pdf_of_size(int(5.2 * MB)), "scan.pdf", "The file is 5.2 MB; the limit is 4 MB."),
         ("cv", b"", "cv.pdf", '"cv.pdf" is empty'),
         ("cv", b"I am a text file.\n", "cv.pdf", '"cv.pdf" is not a PDF, JPG, PNG or DOCX file'),
         ("cv", b"GIF89a\x01\x00\x01\x00", "me.gif", '"me.gif" is not a PDF, JPG, PNG or DOCX'),
@@ -138,6 +144,28 @@ def test_refused_files_leave_nothing_behind(application, folder, kind, data, fil
     db.session.commit()
     assert files_in(folder) == before
     assert db.session.scalars(select(Document)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "refusal", "status", "field"),
+    [
+        ("cv", pdf_of_size(int(6.2 * MB)), DocumentTooLarge, 413, "file"),
+        ("cv", b"", DocumentRefused, 422, "file"),
+        ("cv", b"I am a text file.\n", DocumentRefused, 422, "file"),
+        ("diploma", TINY_PDF, DocumentRefused, 422, "kind"),
+    ],
+    ids=["too-large", "empty", "text", "unknown-kind"],
+)
+def test_a_refusal_names_the_field_at_fault_and_its_status(
+    application, kind, data, refusal, status, field
+):
+    with pytest.raises(refusal) as refused:
+        store_document(application, kind, upload(data), application.student)
+    assert (refused.value.status_code, refused.value.field) == (status, field)
+    if refusal is DocumentTooLarge:
+        assert str(refused.value) == "The file is 6.2 MB; the limit is 4 MB."
+    else:
+        assert not isinstance(refused.value, DocumentTooLarge)
 
 
 def test_replacing_a_document_removes_the_old_row_and_file_once_committed(application):

@@ -11,11 +11,14 @@ ZEROS = ",".join(["0"] * 12)
 
 
 def row(title: str = "Cardiology", description: str = "") -> str:
-    return f",{title},Cardiology,KBC,,LC Zagreb,English,{description},no,{ZEROS}"
+    """A department in the columns of ``HEADER``: id, title, field, hospital, city,
+    address, lc, languages, description, accommodation, meals, closed, the months."""
+    return f",{title},Cardiology,KBC,,Šalata 2,LC Zagreb,English,{description},,,no,{ZEROS}"
 
 
 def test_columns_per_kind():
     assert csv_io.columns(DEPARTMENT)[:4] == ("id", "title", "field", "hospital")
+    assert {"address", "accommodation", "meals"} <= set(csv_io.columns(DEPARTMENT))
     project = csv_io.columns(PlacementKind.RESEARCH_PROJECT)
     assert {"supervisor", "project_type", "weeks", "methods"} <= set(project)
     assert "hospital" not in project
@@ -70,7 +73,7 @@ def test_file_level_problems():
 
 def test_a_row_with_too_many_cells_is_an_error_on_its_line():
     parsed = csv_io.read(f"{HEADER}\n{row()}\n{row()},extra\n".encode(), DEPARTMENT)
-    assert parsed.errors == [(3, "The row has 22 cells; the header has 21.")]
+    assert parsed.errors == [(3, "The row has 25 cells; the header has 24.")]
 
 
 def test_writing_guards_formulas_and_reading_restores_them():
@@ -81,3 +84,21 @@ def test_writing_guards_formulas_and_reading_restores_them():
     parsed = csv_io.read(text.encode(), DEPARTMENT)
     assert parsed.errors == []
     assert parsed.rows[0].values == values
+
+
+def test_a_file_from_before_the_address_accommodation_and_meals_is_still_read():
+    old = [name for name in csv_io.columns(DEPARTMENT) if name not in csv_io.OPTIONAL]
+    content = ",".join(old) + f"\n,Cardiology,Cardiology,KBC,,LC Zagreb,English,,no,{ZEROS}\n"
+    parsed = csv_io.read(content.encode(), DEPARTMENT)
+    assert parsed.errors == []
+    assert "address" not in parsed.rows[0].values
+    assert parsed.rows[0].values["lc"] == "LC Zagreb"
+
+
+def test_the_address_accommodation_and_meals_are_read_as_written():
+    cells = ',"A room in the dormitory, shared",Lunch at the hospital,no,'
+    content = f"{HEADER}\n{row().replace(',,,no,', cells)}\n"
+    values = csv_io.read(content.encode(), DEPARTMENT).rows[0].values
+    assert values["address"] == "Šalata 2"
+    assert values["accommodation"] == "A room in the dormitory, shared"
+    assert values["meals"] == "Lunch at the hospital"

@@ -93,6 +93,66 @@ def test_a_national_officer_creates_a_research_project_in_any_lc_of_the_nmo(worl
     )
 
 
+def test_a_placement_keeps_its_address_and_its_own_accommodation_and_meals(world):
+    made = create(
+        world.host_leo,
+        department_data(
+            world.host_lc,
+            address=" Zaloška cesta 2, 1000 Ljubljana ",
+            accommodation="\nA room in the nurses' home\n",
+            meals="",
+        ),
+    )
+
+    assert made.address == "Zaloška cesta 2, 1000 Ljubljana"
+    assert (made.accommodation, made.meals) == ("A room in the nurses' home", "")
+    assert Data.of(made).address == "Zaloška cesta 2, 1000 Ljubljana"
+
+
+def test_a_change_of_address_accommodation_or_meals_is_a_change(world):
+    for changes in ({"address": "Njegoševa 4"}, {"accommodation": "Hostel"}, {"meals": "None"}):
+        assert services.update_placement(
+            world.host_leo, world.department, cardiology_data(world, **changes)
+        )
+    assert (world.department.address, world.department.accommodation) == (
+        "Njegoševa 4",
+        "Hostel",
+    )
+    assert world.department.meals == "None"
+    assert not services.update_placement(
+        world.host_leo, world.department, cardiology_data(world, meals=" None ")
+    )
+
+
+@pytest.mark.parametrize(
+    ("own", "conditions", "expected"),
+    [
+        (("", ""), ("Dormitory", "Lunch"), ("Dormitory", "Lunch", False, False)),
+        (("Nurses' home", ""), ("Dormitory", "Lunch"), ("Nurses' home", "Lunch", True, False)),
+        (("  ", "Canteen"), ("Dormitory", "Lunch"), ("Dormitory", "Canteen", False, True)),
+        (("Nurses' home", "Canteen"), None, ("Nurses' home", "Canteen", True, True)),
+        (("", ""), None, ("", "", False, False)),
+    ],
+)
+def test_the_card_prints_the_placements_own_stay_else_the_conditions(
+    world, own, conditions, expected
+):
+    world.department.accommodation, world.department.meals = own
+    if conditions is not None:
+        world.conditions.accommodation, world.conditions.meals = conditions
+
+    stay = services.accommodation_and_meals(
+        world.department, world.conditions if conditions is not None else None
+    )
+
+    assert (
+        stay.accommodation,
+        stay.meals,
+        stay.accommodation_by_placement,
+        stay.meals_by_placement,
+    ) == expected
+
+
 def _refused_creation(world, error, message, officer, data, program_code="SCOPE", **kw):
     before = count(Placement)
     with pytest.raises(error) as refused:
@@ -154,6 +214,13 @@ def test_an_nmo_offers_only_placements_of_its_programs(world):
             "Give the title. Give the field or specialty. Give the hospital.",
         ),
         ({"title": "t" * 201}, "SCOPE", "The title has at most 200 characters."),
+        ({"address": "a" * 301}, "SCOPE", "The address has at most 300 characters."),
+        (
+            {"accommodation": "a" * 4001},
+            "SCOPE",
+            "The accommodation has at most 4000 characters.",
+        ),
+        ({"meals": "m" * 4001}, "SCORE", "The meals have at most 4000 characters."),
         ({"description": "d" * 4001}, "SCOPE", "The description has at most 4000 characters."),
         ({"languages": ["l" * 41]}, "SCOPE", "A language name has at most 40 characters."),
         ({"supervisor": ""}, "SCORE", "Name the supervisor."),

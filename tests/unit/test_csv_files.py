@@ -2,11 +2,22 @@
 
 import csv
 import io
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 
 from exchange import csv_files
-from exchange.csv_files import Row, Table, Unreadable, guard, unguard, write_csv
+from exchange.csv_files import (
+    Row,
+    Table,
+    Unreadable,
+    cell_text,
+    guard,
+    unguard,
+    write_csv,
+    write_typed_csv,
+)
 
 
 def rows_of(content: bytes, **options) -> tuple[list[str], list[Row]]:
@@ -109,3 +120,31 @@ def test_written_files_read_back_unchanged():
     header, read = rows_of(text.encode())
     assert header == ["one", "two", "three"]
     assert [row.cells for row in read] == [["=HYPERLINK(1)", 'a, "b"\nc', "3"], ["-", "", "@x"]]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (date(2026, 7, 1), "2026-07-01"),
+        (datetime(2026, 4, 15, 9, 30, 59, tzinfo=UTC), "2026-04-15 09:30"),
+        # A moment elsewhere is written in UTC.
+        (datetime(2026, 4, 15, 11, 30, tzinfo=timezone(timedelta(hours=2))), "2026-04-15 09:30"),
+        (datetime(2026, 7, 5, 14, 30), "2026-07-05 14:30"),  # a wall-clock time stays
+        (Decimal("12.50"), "12.50"),
+        (3, "3"),
+        (True, "yes"),
+        (False, "no"),
+        ("text", "text"),
+    ],
+)
+def test_typed_values_become_cells(value, text):
+    assert cell_text(value) == text
+
+
+def test_typed_rows_are_written_with_the_guard():
+    text = write_typed_csv(["when", "points", "name"], [[date(2026, 7, 1), None, "=cmd"]])
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [
+        ["when", "points", "name"],
+        ["2026-07-01", "", "'=cmd"],
+    ]

@@ -29,6 +29,7 @@ PURE_MODULES = (
     "exchange.applications.calendar",
     "exchange.organizations.seasons",
     "exchange.applications.codes",
+    "exchange.applications.personal",
     "exchange.matching.engine",
     "exchange.organizations.programs",
     "exchange.clock",
