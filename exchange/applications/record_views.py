@@ -43,16 +43,24 @@ def add_note(code: str):
     return _to_panel(application, "notes")
 
 
+def _fee_application(code: str):
+    """The application whose fee the viewer records, and the answer refusing it, if any:
+    a fee is recorded once the application holds a contract slot, by the host's officers."""
+    application = application_or_404(code)
+    if application.contract_id is None:
+        message = "A fee is recorded once the application is nominated to its host."
+        return application, refused(message, application)
+    if not records.can_record_fee(current_user, application):
+        abort(403)
+    return application, None
+
+
 @bp.route("/<code>/fee", methods=["POST"])
 @role_required(*OFFICERS)
 def record_fee(code: str):
-    application = application_or_404(code)
-    if application.contract_id is None:
-        return refused(
-            "A fee is recorded once the application is nominated to its host.", application
-        )
-    if not records.can_record_fee(current_user, application):
-        abort(403)
+    application, refusal = _fee_application(code)
+    if refusal is not None:
+        return refusal
     form = record_panels.fee_form(application, records.fee_asked_of(application))
     if not form.validate_on_submit():
         flash(_first_error(form), "danger")
@@ -75,13 +83,9 @@ def record_fee(code: str):
 @bp.route("/<code>/fee/clear", methods=["POST"])
 @role_required(*OFFICERS)
 def clear_fee(code: str):
-    application = application_or_404(code)
-    if application.contract_id is None:
-        return refused(
-            "A fee is recorded once the application is nominated to its host.", application
-        )
-    if not records.can_record_fee(current_user, application):
-        abort(403)
+    application, refusal = _fee_application(code)
+    if refusal is not None:
+        return refusal
     if not ConfirmForm().validate_on_submit():
         abort(400)
     with attempt(f"The payment of {application.code}'s fee is cleared: it shows as unpaid."):
