@@ -59,11 +59,10 @@ def places_text(application: Application, details: RowDetails) -> str:
     return "; ".join(f"{p.rank}. {p.title}, {p.city}: {p.text}" for p in details.free_places)
 
 
-def month_value(application: Application, queue: str) -> object:
-    """The start date once placed, else the month of the nomination; before, the months
-    the student can go (the outgoing list shows those with the host wish)."""
-    if application.starts_on is not None:
-        return application.starts_on
+def month_value(application: Application, queue: str) -> str | None:
+    """The month of the nomination; before it, the months the student can go (the
+    outgoing list shows those with the host wish). Always text, so that the column sorts
+    and filters as one kind; the start date has a column of its own."""
     if application.exchange_month is not None:
         return format_month(application.season.month_date(application.exchange_month))
     if queue == "outgoing":
@@ -93,9 +92,16 @@ EXPORT_COLUMNS: dict[str, tuple[ExportColumn, ...]] = {
         ExportColumn(
             "Late cards", 16, lambda a, d, t: ", ".join(c.label for c in late_cards(a, t))
         ),
-        ExportColumn("Fee", 10, lambda a, d, t: "unpaid" if d.fee_unpaid else ""),
+        ExportColumn("Fee", 10, lambda a, d, t: _fee_text(a, d)),
     ),
 }
+
+
+def _fee_text(application: Application, details: RowDetails) -> str:
+    """ "unpaid", "paid", or nothing where no fee is asked."""
+    if details.fee_unpaid:
+        return "unpaid"
+    return "paid" if application.fee_paid_on is not None else ""
 
 
 def export_columns(queue: str) -> list[ExportColumn]:
@@ -106,6 +112,7 @@ def export_columns(queue: str) -> list[ExportColumn]:
             columns.append(
                 ExportColumn("Month", 16, lambda a, d, t, queue=queue: month_value(a, queue))
             )
+            columns.append(ExportColumn("Starts on", 12, lambda a, d, t: a.starts_on))
         else:
             columns.extend(EXPORT_COLUMNS[column.key])
     return columns

@@ -291,7 +291,8 @@ def problems(data: PersonalData, today: date, end: date | None = None) -> dict[s
     if data.passport_name and "passport_name" not in found:
         refused = _not_latin(data.passport_name)
         if refused or not is_latin_name(data.passport_name):
-            shown = ", ".join(f"“{ch}”" for ch in refused)
+            # A name in another script would list every letter: three say enough.
+            shown = ", ".join(f"“{ch}”" for ch in refused[:3]) + (" …" if len(refused) > 3 else "")
             found["passport_name"] = (
                 "Write your name as your passport gives it in Latin letters: letters with "
                 "accents, spaces, hyphens and apostrophes"

@@ -246,16 +246,20 @@ def read_filters(user, queue: str, args, season: Season | None = None) -> Filter
     sort = args.get("sort", "")
     if sort not in sort_keys(queue):
         sort = DEFAULT_SORT  # the student's own list too, though it shows no such column
+    fee_unpaid = args.get("fee") == "unpaid"
+    # Unpaid fees are of nominated applications and later: asked for alone, they are
+    # looked for in every such state, not in the queue's opening one.
+    opening_state = OPEN if fee_unpaid else default_state(user, queue)
     return Filters(
         queue=queue,
-        state=args.get("state", default_state(user, queue)),
+        state=args.get("state", opening_state),
         text=args.get("q", "").strip(),
         late=args.get("late") == "1",
         card_filter=(card, due) if card in PENDING and due in CARD_DUE else None,
         program_id=args.get("program", type=int),
         season_id=season_id,
         all_seasons=all_seasons,
-        fee_unpaid=args.get("fee") == "unpaid",
+        fee_unpaid=fee_unpaid,
         sort=sort,
         descending=args.get("dir") == "desc",
     )

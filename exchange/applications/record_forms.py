@@ -79,8 +79,7 @@ class NoteForm(FlaskForm):
     body = TextAreaField(
         "Note",
         validators=[_note_text],
-        description=f"Seen by the officers of both NMOs and admins, never by the student. "
-        f"At most {MAX_NOTE:,} characters; a note cannot be changed once added.",
+        description=f"At most {MAX_NOTE:,} characters; a note cannot be changed once added.",
         render_kw={"maxlength": MAX_NOTE, "rows": 3},
     )
     submit = SubmitField("Add the note")

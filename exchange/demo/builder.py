@@ -19,6 +19,7 @@ from exchange.auth.models import Membership, Role, User
 from exchange.contracts.models import Contract, ContractKind
 from exchange.demo.applications import ApplicationParts
 from exchange.demo.calendar import OPENS_DAYS_BEFORE_SEASON, cutoff_of, utc_at
+from exchange.demo.cards import CardParts
 from exchange.demo.common import (
     DemoContract,
     DemoNmo,
@@ -105,7 +106,7 @@ def _season(code: str, today: date) -> Season:
     return season
 
 
-class DemoBuilder(FederationParts, ApplicationParts):
+class DemoBuilder(FederationParts, ApplicationParts, CardParts):
     """Builds the federation part by part; keeps what later parts need in memory.
 
     NMOs, LCs, placements and people are made once; conditions, contracts, capacities and
@@ -159,6 +160,7 @@ class DemoBuilder(FederationParts, ApplicationParts):
         self.state_counts: Counter = Counter()
 
     # ---- the parts, in order: those of FederationParts, then those of ApplicationParts
+    # (with CardParts' card details between planning and writing the applications)
 
     def build(self, applications: int) -> None:
         self.add_nmos()
@@ -173,6 +175,7 @@ class DemoBuilder(FederationParts, ApplicationParts):
             self.add_contracts()
             self.set_capacities()
             self.plan_applications(applications)
+            self.add_card_details()
             self.add_students_and_applications()
             self.season_lines.append(self.season_line())
         self.sync_sequences()

@@ -228,7 +228,7 @@ def test_the_issued_card_shows_everything_it_carries(client, world, spring):
             "Tutor Dr. Peter Novak",
             "Meeting point or pick-up Ljubljana bus station, platform 3 A local officer",
             # The conditions' accommodation, the placement's own meals.
-            "Accommodation Student dormitory (the exchange conditions')",
+            "Accommodation Student dormitory (from the exchange conditions)",
             "Meals Breakfast and lunch in the staff canteen Signed",
             f"Signed {leo.name}, LEO of LC Ljubljana, 2 March 2026",
         ):

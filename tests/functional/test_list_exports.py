@@ -31,6 +31,7 @@ OUTGOING_HEADER = [
     "Points",
     "Host wish and free slots",
     "Month",
+    "Starts on",
     "State",
     "Late cards",
     "Fee",
@@ -93,6 +94,7 @@ def test_the_csv_has_the_list_s_columns_and_every_row_its_filters_match(make_app
         "12.50",
         "SLOMSIC: July 2026 none free (all 1 used); August 2026 1 of 1 free",
         "",
+        "",
         "Submitted",
         "",
         "",
@@ -103,9 +105,9 @@ def test_the_csv_has_the_list_s_columns_and_every_row_its_filters_match(make_app
 def test_each_file_column_comes_from_a_column_of_the_list(queue):
     keys = [column.key for column in COLUMNS[queue]]
     titles = [column.title for column in export_columns(queue)]
-    # One file column per list column, but two for the student (name and email) and two
-    # for the cards and fee (late cards, fee).
-    assert len(titles) == len(keys) + 2
+    # One file column per list column, but two for the student (name and email), two for
+    # the month (the month as text, the start date) and two for the cards and fee.
+    assert len(titles) == len(keys) + 3
     assert (
         titles[0] == "Code" and "Student email" in titles and titles[-2:] == ["Late cards", "Fee"]
     )
@@ -222,7 +224,9 @@ def test_the_workbook_has_a_frozen_header_widths_and_real_dates_and_numbers(clie
     assert row["Month"].value is None
 
 
-def test_the_incoming_workbook_gives_the_start_as_a_date_and_the_wishes_with_places(client, world):
+def test_the_incoming_workbook_gives_the_month_as_text_the_start_as_a_date_and_wishes(
+    client, world
+):
     placed = confirmed(world, world.department, 7)
     waiting = nominated(world, 8, wishes=(world.department, world.other_department))
     db.session.commit()
@@ -232,7 +236,9 @@ def test_the_incoming_workbook_gives_the_start_as_a_date_and_the_wishes_with_pla
 
     header, *rows = sheet_rows(sheet)
     by_code = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
-    assert by_code[placed.code]["Month"] == datetime(2026, 7, 1)
+    assert by_code[placed.code]["Month"] == "July 2026"  # text in every row, to sort as one
+    assert by_code[placed.code]["Starts on"] == datetime(2026, 7, 1)
+    assert by_code[waiting.code]["Starts on"] is None
     assert by_code[placed.code]["Placement wishes and free places"] == "Cardiology, Ljubljana"
     assert by_code[waiting.code]["Month"] == "August 2026"
     assert by_code[waiting.code]["Placement wishes and free places"] == (

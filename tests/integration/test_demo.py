@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.security import check_password_hash
 
 from exchange.applications.codes import application_code
+from exchange.applications.fees import fee_asked, unpaid_fee_condition
 from exchange.applications.models import (
     Application,
     ApplicationCounter,
@@ -269,6 +270,50 @@ def test_card_deadlines_are_set_as_the_services_set_them(seeded):
             assert application.cc_late == (application.confirmed_at.date() > application.cc_due_on)
     late = db.session.scalar(select(func.count()).where(Application.ca_late))
     assert late > 0  # the demo has late cards to show
+
+
+def test_cards_name_tutor_meeting_point_signer_and_fees_paid(seeded):
+    memberships = {
+        m.user_id: m
+        for m in db.session.scalars(
+            select(Membership).options(
+                selectinload(Membership.program),
+                selectinload(Membership.nmo),
+                selectinload(Membership.lc),
+            )
+        )
+    }
+    placements = {p.id: p for p in db.session.scalars(select(Placement))}
+    unpaid = set(db.session.scalars(select(Application.id).where(unpaid_fee_condition())))
+    paid = 0
+    for a in db.session.scalars(select(Application)):
+        if a.state in ACCEPTED_OR_LATER:
+            assert a.tutor and a.meeting_point, a.code
+            signer = memberships[a.accepted_by_id]
+            assert a.accepted_by_role == signer.title, a.code
+            assert signer.nmo_id == a.host_nmo_id and signer.program_id == a.program_id
+            placement = placements[a.placement_id]
+            assert signer.lc_id in (None, placement.lc_id), a.code
+            if placement.kind == PlacementKind.RESEARCH_PROJECT:
+                assert a.tutor == placement.supervisor, a.code
+        if a.fee_paid_on is not None:
+            paid += 1
+            assert a.confirmed_at is not None and a.id not in unpaid, a.code
+            conditions = db.session.scalar(
+                select(ExchangeConditions).where(
+                    ExchangeConditions.nmo_id == a.host_nmo_id,
+                    ExchangeConditions.program_id == a.program_id,
+                    ExchangeConditions.season_id == a.season_id,
+                )
+            )
+            asked = fee_asked(a, conditions)
+            assert asked is not None, a.code
+            assert a.fee_paid_amount == (asked.amount or 200), a.code
+            assert a.fee_paid_currency == asked.currency, a.code
+            assert a.nominated_at.date() <= a.fee_paid_on <= a.starts_on, a.code
+            assert a.fee_recorded_by_id == a.accepted_by_id, a.code
+    assert paid > 0
+    assert unpaid  # some fees are still to be paid
 
 
 def test_histories_follow_the_state_machine(seeded):
