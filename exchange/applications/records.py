@@ -18,11 +18,10 @@ from exchange.applications import fees
 from exchange.applications.models import Application, ApplicationNote
 from exchange.applications.permissions import actors_for
 from exchange.applications.record_models import FeeRecord
+from exchange.applications.services import exchange_conditions_for
 from exchange.applications.states import Actor
 from exchange.auth.models import Role, User
 from exchange.auth.permissions import can_manage_nmo, memberships_of
-from exchange.conditions.models import ExchangeConditions
-from exchange.conditions.queries import find_conditions
 from exchange.conditions.services import CURRENCIES, MAX_FEE
 from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
@@ -131,12 +130,8 @@ def fee_currencies(asked: fees.FeeAsked | None) -> list[str]:
 # Reading
 
 
-def conditions_of(application: Application) -> ExchangeConditions | None:
-    return find_conditions(application.host_nmo_id, application.program_id, application.season_id)
-
-
 def fee_asked_of(application: Application) -> fees.FeeAsked | None:
-    return fees.fee_asked(application, conditions_of(application))
+    return fees.fee_asked(application, exchange_conditions_for(application))
 
 
 def notes_of(application: Application) -> list[ApplicationNote]:
