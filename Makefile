@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 DEMO_APPLICATIONS ?= 2000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint format benchmark clean
+.PHONY: run test lint format benchmark benchmark-dashboards clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "exchange needs Python 3.11 or newer; none was found." >&2; exit 1; }
@@ -47,6 +47,10 @@ format: $(VENV)/.installed-dev
 benchmark: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/seed.py --applications 20000
 	$(BIN)/python benchmarks/matching.py
+
+## The dashboards at 1 and 5 seasons of 20,000 applications, on PostgreSQL (see README).
+benchmark-dashboards: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/dashboards.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

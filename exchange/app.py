@@ -70,7 +70,7 @@ def _sqlite_enforces_foreign_keys(dbapi_connection, connection_record):
 
 def register_extensions(app: Flask) -> None:
     from exchange import models  # noqa: F401  (every model, for Alembic and relationships)
-    from exchange.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+    from exchange.extensions import bootstrap, cache, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -78,6 +78,12 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     limiter.init_app(app)
+    if app.config.get("REDIS_URL"):
+        app.config.setdefault("CACHE_TYPE", "RedisCache")
+        app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])
+    else:
+        app.config.setdefault("CACHE_TYPE", "SimpleCache")
+    cache.init_app(app)
 
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -110,6 +116,8 @@ def register_blueprints(app: Flask) -> None:
     from exchange.organizations.registration import bp as registration_bp
     from exchange.organizations.views import bp as organizations_bp
     from exchange.placements.views import bp as placements_bp
+    from exchange.reports.routes import bp as reports_bp
+    from exchange.web.assets import bp as assets_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -123,6 +131,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(conditions_bp)
     app.register_blueprint(placements_bp)
     app.register_blueprint(matching_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(assets_bp)
     app.register_blueprint(api_bp)
 
 

@@ -12,6 +12,7 @@ import io
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from decimal import Decimal
 
 MAX_BYTES = 1_000_000
 DELIMITERS = (",", ";", "\t")
@@ -69,6 +70,42 @@ def cell_text(value: object) -> str:
 def write_typed_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     """``write_csv`` of rows of typed values (dates, numbers, None), each as ``cell_text``."""
     return write_csv(header, ([cell_text(cell) for cell in row] for row in rows))
+
+
+def _typed_cell(value: object) -> str:
+    """A typed value as a CSV cell: a number as written (a negative one is no formula),
+    anything else as ``cell_text`` with the formula guard."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
+    return guard(cell_text(value))
+
+
+def _write_table(writer, header: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+    writer.writerow([guard(str(cell)) for cell in header])
+    for row in rows:
+        writer.writerow([_typed_cell(cell) for cell in row])
+
+
+def write_table_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """The CSV text of a table of typed values: text cells guarded, numbers as they are."""
+    out = io.StringIO()
+    _write_table(csv.writer(out, lineterminator="\r\n"), header, rows)
+    return out.getvalue()
+
+
+def write_tables_csv(
+    tables: Iterable[tuple[str, Sequence[str], Iterable[Sequence[object]]]],
+) -> str:
+    """Several tables of typed values in one CSV text, one after the other: each
+    ``(title, header, rows)`` as a row with its title, its header, its rows, then a
+    blank row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for title, header, rows in tables:
+        writer.writerow([guard(title)])
+        _write_table(writer, header, rows)
+        writer.writerow([])
+    return out.getvalue()
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from flask import current_app
 from flask_bootstrap import Bootstrap5
+from flask_caching import Cache
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -18,6 +19,9 @@ csrf = CSRFProtect()
 bootstrap = Bootstrap5()
 # Storage is chosen in create_app: Redis where EXCHANGE_REDIS_URL is set, memory otherwise.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# Redis where EXCHANGE_REDIS_URL is set (shared by every worker), each process's memory
+# otherwise: the figures are the same in both, only how long they are kept differs.
+cache = Cache()
 
 
 def page_of(statement):

@@ -1,8 +1,9 @@
-"""XLSX workbooks of one sheet, whatever their rows mean: a bold header row that stays in
+"""XLSX workbooks, whatever their rows mean: on each sheet a bold header row that stays in
 view, set column widths, and cells of their real types (dates, numbers), so that a
 spreadsheet sorts and sums them. Text cells carry the CSV files' formula guard."""
 
 import io
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -58,26 +59,96 @@ def _cell(sheet, value: object) -> Cell | None:
     return cell
 
 
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of a workbook: its ``title`` (the tab's name), its ``columns`` (the
+    header row) and its ``rows`` of typed values."""
+
+    title: str
+    columns: Sequence[SheetColumn]
+    rows: Iterable[Sequence[object]]
+
+
+# A tab's name is at most 31 characters, none of these.
+_NOT_IN_TITLES = re.compile(r"[\\/*?:\[\]]")
+MAX_TITLE = 31
+
+
+def _sheet_title(title: str, taken: set[str]) -> str:
+    """``title`` as a tab's name: without the characters a spreadsheet refuses, short
+    enough, and unlike the workbook's other tabs (in any case)."""
+    base = _NOT_IN_TITLES.sub(" ", title).strip()[:MAX_TITLE] or "Sheet"
+    name, number = base, 1
+    while name.lower() in taken:
+        number += 1
+        suffix = f" ({number})"
+        name = base[: MAX_TITLE - len(suffix)] + suffix
+    taken.add(name.lower())
+    return name
+
+
+def _text_width(value: object) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, datetime):
+        return len(DATETIME_FORMAT)
+    if isinstance(value, date):
+        return len(DATE_FORMAT)
+    if isinstance(value, float):
+        return len(f"{value:.2f}")
+    return len(str(value))
+
+
+def fitted_columns(
+    header: Sequence[str], rows: Sequence[Sequence[object]], least: int = 8
+) -> list[SheetColumn]:
+    """Columns as wide as their widest cell, header included (at least ``least``, at most
+    MAX_WIDTH characters), for rows that are all in memory."""
+    widths = [max(least, len(str(title)) + 2) for title in header]
+    for row in rows:
+        for number, value in enumerate(row[: len(widths)]):
+            widths[number] = max(widths[number], _text_width(value) + 2)
+    return [
+        SheetColumn(str(title), min(width, MAX_WIDTH))
+        for title, width in zip(header, widths, strict=True)
+    ]
+
+
+def _write_sheet(workbook: Workbook, sheet_data: Sheet, title: str) -> None:
+    sheet = workbook.create_sheet(title)
+    sheet.freeze_panes = "A2"
+    for number, column in enumerate(sheet_data.columns, start=1):
+        sheet.column_dimensions[get_column_letter(number)].width = min(column.width, MAX_WIDTH)
+    bold = Font(bold=True)
+    header = []
+    for column in sheet_data.columns:
+        cell = _cell(sheet, column.title)
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in sheet_data.rows:
+        sheet.append([_cell(sheet, value) for value in row])
+
+
+def write_workbook(sheets: Iterable[Sheet]) -> bytes:
+    """The XLSX file of ``sheets``, each with a bold header row that stays in view (frozen
+    panes), its column widths, and cells of their real types (None leaves a cell empty).
+    Rows are written as they come, so a long sheet stays small in memory."""
+    workbook = Workbook(write_only=True)
+    taken: set[str] = set()
+    for sheet in sheets:
+        _write_sheet(workbook, sheet, _sheet_title(sheet.title, taken))
+    if not taken:
+        workbook.create_sheet("Sheet")  # a workbook has at least one sheet
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 def write_xlsx(
     columns: Sequence[SheetColumn], rows: Iterable[Sequence[object]], title: str = "Sheet"
 ) -> bytes:
     """The XLSX file of one sheet named ``title``: ``columns`` as its frozen header row,
     then ``rows`` of typed values (None leaves a cell empty). Rows are written as they
     come, so a long export stays small in memory."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    sheet.freeze_panes = "A2"
-    for number, column in enumerate(columns, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = min(column.width, MAX_WIDTH)
-    bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = _cell(sheet, column.title)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return write_workbook([Sheet(title, columns, rows)])

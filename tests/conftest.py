@@ -95,7 +95,17 @@ def _clean_database(request):
         yield
         return
     yield
+    if "keep_tables" in request.fixturenames:
+        db.session.remove()
+        return
     _empty_tables()
+
+
+@pytest.fixture
+def keep_tables():
+    """For a test that only reads rows which a class- or module-scoped fixture wrote once
+    for several tests: the tables are not emptied after it (only its session is closed),
+    and that fixture empties them once the last of those tests is done."""
 
 
 @pytest.fixture

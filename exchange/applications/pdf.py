@@ -8,6 +8,7 @@ and Thai marks sit where they belong, and fpdf2's Unicode bidi algorithm runs Ar
 Hebrew right to left, also inside a line of Latin text.
 """
 
+import copy
 import re
 from datetime import date, datetime
 from functools import cache
@@ -16,6 +17,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from fpdf.fonts import SubsetMap, TTFFont
 
 from exchange.applications import services
 from exchange.applications.models import Application
@@ -82,6 +84,17 @@ def _characters_of(family: str) -> frozenset[int]:
         return frozenset(font.getBestCmap())
     finally:
         font.close()
+
+
+@cache
+def _read_font(family: str, style: str) -> TTFFont:
+    """fpdf2's reading of a font file (character widths, glyph ids, metrics), done once
+    per process rather than for every document: it takes a good part of a second for the
+    CJK collection. ``_Document._add_font`` gives each document its own copy. (None of
+    the fonts is a colour font, which fpdf2 would tie to the scratch document.)"""
+    scratch = FPDF()
+    scratch.add_font(family, style, FONT_DIR / FONT_FILES[family][style])
+    return scratch.fonts[family.lower() + style]
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -272,8 +285,8 @@ class _Document(FPDF):
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.code = code
         self.issued = issued
-        for style, file in FONT_FILES[FONT].items():
-            self.add_font(FONT, style, FONT_DIR / file)
+        for style in FONT_FILES[FONT]:
+            self._add_font(FONT, style)
         self._fallbacks_added: list[str] = []
         # Each Arabic or Hebrew run goes right to left inside lines that read left to right,
         # as the English of the card does (a city of Cairo, then ", Egypt").
@@ -316,11 +329,32 @@ class _Document(FPDF):
         style = "B" if "B" in style and "B" in FONT_FILES[family] else ""
         key = family.lower() + style
         if key not in self.fonts:
-            self.add_font(family, style, FONT_DIR / FONT_FILES[family][style])
+            self._add_font(family, style)
             if family not in self._fallbacks_added:
                 self._fallbacks_added.append(family)
                 self.set_fallback_fonts(self._fallbacks_added)
         return key
+
+    def _add_font(self, family: str, style: str) -> None:
+        """``add_font(family, style, file)``, from the font as ``_read_font`` read it.
+
+        What fpdf2 reads from the file is shared; what it changes while it writes one
+        document is the document's own: the font's number in it, the glyphs it uses
+        (and those it lacks), its largest size, and the fontTools font, which ``output``
+        subsets in place (opened lazily, as fpdf2 opens it: the tables are read when
+        the subset is made). The widths are copied too: fpdf2 adds the default width of
+        each character it looks up and the font lacks.
+        """
+        font = copy.copy(_read_font(family, style))
+        font.i = len(self.fonts) + 1
+        font.ttfont = TTFont(
+            FONT_DIR / FONT_FILES[family][style], recalcTimestamp=False, fontNumber=0, lazy=True
+        )
+        font.cw = font.cw.copy()
+        font.missing_glyphs = []
+        font.biggest_size_pt = 0
+        font.subset = SubsetMap(font)
+        self.fonts[family.lower() + style] = font
 
     def footer(self) -> None:
         self.set_y(-14)

@@ -37,7 +37,19 @@ QUEUES = {
     "outgoing": "Outgoing",
     "incoming": "Incoming",
 }
-CARD_DUE = {"soon": due_soon_condition, "overdue": overdue_condition}
+
+
+def late_condition(card: str, today: date):
+    """SQL: ``card`` came after its due date (the flag set when it was issued or sent)."""
+    return Application.ca_late if card == CA else Application.cc_late
+
+
+# ?card=ca|cc&due=...: the card is due soon, overdue, or came late.
+CARD_DUE = {"soon": due_soon_condition, "overdue": overdue_condition, "late": late_condition}
+CARD_DUE_WORDS = {"soon": "due soon", "overdue": "overdue", "late": "sent late"}
+# The largest id a query string may ask for: PostgreSQL's integer ends there, and a larger
+# number must not reach the database (past 2**63 SQLite refuses it too).
+MAX_ID = 2**31 - 1
 # The state filter's value for every state still on its way (submitted to in progress).
 OPEN = "open"
 # What each queue shows a national officer (or an admin) first: the applications waiting
@@ -140,20 +152,26 @@ def outgoing_condition(membership):
     )
 
 
+def host_lc_condition(lc_id: int):
+    """Applications an LC hosts: placed in it, or waiting for a placement and ranking one
+    of its placements."""
+    lc_placements = select(Placement.id).where(Placement.lc_id == lc_id)
+    ranked_here = select(Preference.application_id).where(
+        Preference.placement_id.in_(lc_placements)
+    )
+    return or_(
+        Application.placement_id.in_(lc_placements),
+        and_(Application.state == State.NOMINATED, Application.id.in_(ranked_here)),
+    )
+
+
 def incoming_condition(membership):
-    """Applications nominated to an officer's NMO (national), or placed in their LC, or
-    waiting for a placement and ranking one of their LC's (local)."""
+    """Applications nominated to an officer's NMO (national), or hosted by their LC
+    (local: ``host_lc_condition``)."""
     if membership.role == Role.NATIONAL_OFFICER:
         host = Application.host_nmo_id == membership.nmo_id
     else:
-        lc_placements = select(Placement.id).where(Placement.lc_id == membership.lc_id)
-        ranked_here = select(Preference.application_id).where(
-            Preference.placement_id.in_(lc_placements)
-        )
-        host = or_(
-            Application.placement_id.in_(lc_placements),
-            and_(Application.state == State.NOMINATED, Application.id.in_(ranked_here)),
-        )
+        host = host_lc_condition(membership.lc_id)
     return and_(
         host,
         Application.program_id == membership.program_id,
@@ -198,8 +216,11 @@ class Filters:
     state: str  # "" or "all": any state; OPEN; or a State value
     text: str = ""
     late: bool = False
-    card_filter: tuple[str, str] | None = None  # (card, "soon" | "overdue")
+    card_filter: tuple[str, str] | None = None  # (card, "soon" | "overdue" | "late")
     program_id: int | None = None
+    host: str = ""  # a host NMO's code
+    host_lc_id: int | None = None  # an LC that hosts (host_lc_condition)
+    home: str = ""  # a sending NMO's code
     season_id: int | None = None
     all_seasons: bool = False
     fee_unpaid: bool = False
@@ -222,6 +243,12 @@ class Filters:
             args["card"], args["due"] = self.card_filter[0].lower(), self.card_filter[1]
         if self.program_id:
             args["program"] = self.program_id
+        if self.host:
+            args["host"] = self.host
+        if self.host_lc_id:
+            args["host_lc"] = self.host_lc_id
+        if self.home:
+            args["home"] = self.home
         if self.all_seasons:
             args["season"] = "all"
         elif self.season_id:
@@ -235,13 +262,24 @@ def sort_keys(queue: str) -> set[str]:
     return {column.sort_key for column in COLUMNS[queue] if column.sort_key}
 
 
+def id_arg(args, name: str) -> int | None:
+    """The id the query string gives as ``name``; None when it gives none, or something
+    that can be no row's id (not a number, or larger than any)."""
+    try:
+        number = int(args.get(name, ""))
+    except ValueError:
+        return None
+    return number if 0 < number <= MAX_ID else None
+
+
 def read_filters(user, queue: str, args, season: Season | None = None) -> Filters:
     """The filters of ``queue`` that the request's ``args`` ask for; what they leave out
-    takes the queue's defaults (the current ``season``, the viewer's default state)."""
+    takes the queue's defaults (the current ``season``, the viewer's default state). A
+    value that can match nothing, such as an id that is not a number, is left out."""
     all_seasons = args.get("season") == "all"
     season_id = None
     if not all_seasons and queue != "mine":
-        season_id = args.get("season", type=int) or (season.id if season else None)
+        season_id = id_arg(args, "season") or (season.id if season else None)
     card, due = args.get("card", "").upper(), args.get("due", "")
     sort = args.get("sort", "")
     if sort not in sort_keys(queue):
@@ -256,7 +294,10 @@ def read_filters(user, queue: str, args, season: Season | None = None) -> Filter
         text=args.get("q", "").strip(),
         late=args.get("late") == "1",
         card_filter=(card, due) if card in PENDING and due in CARD_DUE else None,
-        program_id=args.get("program", type=int),
+        program_id=id_arg(args, "program"),
+        host=args.get("host", "").strip(),
+        host_lc_id=id_arg(args, "host_lc"),
+        home=args.get("home", "").strip(),
         season_id=season_id,
         all_seasons=all_seasons,
         fee_unpaid=fee_unpaid,
@@ -307,6 +348,14 @@ def queue_statement(user, filters: Filters):
         conditions.append(Application.season_id == filters.season_id)
     if filters.program_id:
         conditions.append(Application.program_id == filters.program_id)
+    if filters.host:
+        hosts = select(NMO.id).where(NMO.code == filters.host)
+        conditions.append(Application.host_nmo_id.in_(hosts))
+    if filters.host_lc_id:
+        conditions.append(host_lc_condition(filters.host_lc_id))
+    if filters.home:
+        homes = select(NMO.id).where(NMO.code == filters.home)
+        conditions.append(Application.home_nmo_id.in_(homes))
     if filters.late:
         conditions.append(late_card_condition(clock.today()))
     if filters.card_filter:
@@ -376,6 +425,12 @@ def _in_a_sentence(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
+def _nmo_name(code: str) -> str:
+    """An NMO's acronym, for a sentence; an unknown code as given (it matches nothing)."""
+    acronym = db.session.scalar(select(NMO.acronym).where(NMO.code == code))
+    return acronym or f"“{code}” (no such NMO)"
+
+
 def describe(user, filters: Filters, seasons: Sequence[Season], programs: Sequence[Program]):
     """What the list shows, in words: whose applications, which ones, in what order."""
     if filters.queue == "mine":
@@ -397,11 +452,18 @@ def describe(user, filters: Filters, seasons: Sequence[Season], programs: Sequen
         parts.append(f"season {season.code}" if season else "every season")
     program = next((p for p in programs if p.id == filters.program_id), None)
     parts.append(program.code if program else "both programs")
+    if filters.home:
+        parts.append(f"from {_nmo_name(filters.home)}")
+    if filters.host:
+        parts.append(f"hosted by {_nmo_name(filters.host)}")
+    if filters.host_lc_id:
+        lc = db.session.get(LocalCommittee, filters.host_lc_id)
+        parts.append(f"hosted by {lc.name if lc else 'no such LC'}")
     if filters.late:
         parts.append("late cards only")
     if filters.card_filter:
         card, due = filters.card_filter
-        parts.append(f"{card} {'due soon' if due == 'soon' else 'overdue'}")
+        parts.append(f"{card} {CARD_DUE_WORDS[due]}")
     if filters.fee_unpaid:
         parts.append("fee unpaid")
     if filters.text:

@@ -104,3 +104,23 @@ def can_answer_contract(user, contract) -> bool:
         m.nmo_id in sides and m.program_id == contract.program_id
         for m in memberships_of(user, Role.NATIONAL_OFFICER)
     )
+
+
+def report_programs_of_nmo(user, nmo_id: int) -> set[int] | None:
+    """The programs whose figures ``user`` reads on an NMO's dashboard: every program
+    (None) for admins; for its national officers, the programs they hold there; an empty
+    set for anyone else."""
+    if is_admin(user):
+        return None
+    return {m.program_id for m in memberships_of(user, Role.NATIONAL_OFFICER) if m.nmo_id == nmo_id}
+
+
+def report_programs_of_lc(user, nmo_id: int, lc_id: int) -> set[int] | None:
+    """The programs whose figures ``user`` reads on an LC's dashboard: its local officers'
+    programs there, its NMO's national officers' programs, every program for admins."""
+    programs = report_programs_of_nmo(user, nmo_id)
+    if programs is None:
+        return None
+    return programs | {
+        m.program_id for m in memberships_of(user, Role.LOCAL_OFFICER) if m.lc_id == lc_id
+    }

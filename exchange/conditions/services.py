@@ -19,6 +19,7 @@ from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
 from exchange.months import SEASON_MONTHS, month_name
 from exchange.organizations.models import NMO, Program, Season
+from exchange.organizations.queries import previous_season
 from exchange.text import MAX_LANGUAGE, clean_languages
 
 # Common ISO 4217 codes for host fees; an EC keeps any code it already has.
@@ -170,12 +171,6 @@ def problems_with(data: ConditionsData, current_currency: str | None = None) -> 
         if len(text or "") > MAX_TEXT:
             problems.append(f"{label} has at most {MAX_TEXT} characters.")
     return problems
-
-
-def previous_season(season: Season) -> Season | None:
-    return db.session.scalar(
-        select(Season).where(Season.starts_on < season.starts_on).order_by(Season.starts_on.desc())
-    )
 
 
 def previous_conditions(nmo: NMO, program: Program, season: Season) -> ExchangeConditions | None:

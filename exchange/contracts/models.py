@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exchange import clock
@@ -80,6 +80,9 @@ class Contract(TimestampMixin, db.Model):
 
     __table_args__ = (
         UniqueConstraint("season_id", "program_id", "sending_nmo_id", "host_nmo_id"),
+        # An NMO's contracts of one season, either side, whatever the history (balance).
+        Index("ix_contracts_season_sending", "season_id", "sending_nmo_id"),
+        Index("ix_contracts_season_host", "season_id", "host_nmo_id"),
         CheckConstraint("sending_nmo_id <> host_nmo_id", name="two_different_nmos"),
         CheckConstraint(
             "status <> 'declined' OR decline_reason IS NOT NULL", name="declined_has_reason"

@@ -8,7 +8,19 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import and_, case, false, func, literal_column, or_, select, true, union_all
+from sqlalchemy import (
+    Integer,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import aliased, selectinload
 
 from exchange import clock
@@ -209,27 +221,34 @@ def _rows(result, nmo_of) -> list[BalanceRow]:
     ]
 
 
+def _nmo_pairs(season_id: int, program_ids, nmo_id: int):
+    """The pairs of ``nmo_id`` with each partner and program: the GROUP BY statement
+    (``nmo_id``, ``partner_id``, ``program_id`` and the sums), for the caller to order."""
+    months = union_all(
+        _month_rows(
+            season_id, program_ids, Contract.sending_nmo_id == nmo_id, Contract.host_nmo_id, True
+        ),
+        _month_rows(
+            season_id, program_ids, Contract.host_nmo_id == nmo_id, Contract.sending_nmo_id, False
+        ),
+    ).subquery()
+    return select(
+        months.c.program_id,
+        literal(nmo_id, Integer).label("nmo_id"),
+        months.c.partner_id,
+        *(func.sum(months.c[name]).label(name) for name in _SUMS),
+    ).group_by(months.c.program_id, months.c.partner_id)
+
+
 def nmo_balance(nmo: NMO, season: Season, program_ids=None) -> list[BalanceRow]:
     """For each partner NMO and program: slots ``nmo`` sends and hosts, and how many are
     used. ``program_ids`` None means every program."""
-    months = union_all(
-        _month_rows(
-            season.id, program_ids, Contract.sending_nmo_id == nmo.id, Contract.host_nmo_id, True
-        ),
-        _month_rows(
-            season.id, program_ids, Contract.host_nmo_id == nmo.id, Contract.sending_nmo_id, False
-        ),
-    ).subquery()
+    pairs = _nmo_pairs(season.id, program_ids, nmo.id).subquery()
     partner = aliased(NMO)
     statement = (
-        select(
-            months.c.program_id,
-            months.c.partner_id,
-            *(func.sum(months.c[name]).label(name) for name in _SUMS),
-        )
-        .join(partner, partner.id == months.c.partner_id)
-        .group_by(months.c.program_id, months.c.partner_id, partner.acronym)
-        .order_by(partner.acronym, months.c.program_id)
+        select(pairs)
+        .join(partner, partner.id == pairs.c.partner_id)
+        .order_by(partner.acronym, pairs.c.program_id)
     )
     return _rows(db.session.execute(statement), lambda row: nmo.id)
 
@@ -246,9 +265,9 @@ class _RowPagination(Pagination):
         return db.session.scalar(select(func.count()).select_from(statement))
 
 
-def federation_balance_page(season: Season, program_ids, page: int) -> Pagination:
-    """The federation's most unbalanced pairs (bilateral slots differ one way and the
-    other), worst first; each pair once, its lower NMO id as ``nmo``."""
+def _federation_pairs(season_id: int, program_ids):
+    """Every pair of the season once, its lower NMO id as ``nmo_id``: the GROUP BY
+    statement and its sums by name, for the caller to filter and order."""
     lower_sends = Contract.sending_nmo_id < Contract.host_nmo_id
     lower = case((lower_sends, Contract.sending_nmo_id), else_=Contract.host_nmo_id)
     higher = case((lower_sends, Contract.host_nmo_id), else_=Contract.sending_nmo_id)
@@ -269,23 +288,28 @@ def federation_balance_page(season: Season, program_ids, page: int) -> Paginatio
         )
         .select_from(Contract)
         .outerjoin(ContractSlot, ContractSlot.contract_id == Contract.id)
-        .where(Contract.season_id == season.id)
+        .where(Contract.season_id == season_id)
     )
     if program_ids is not None:
         months = months.where(Contract.program_id.in_(program_ids))
     months = months.subquery()
     sums = {name: func.sum(months.c[name]) for name in _SUMS}
+    statement = select(
+        months.c.program_id,
+        months.c.nmo_id,
+        months.c.partner_id,
+        *(total.label(name) for name, total in sums.items()),
+    ).group_by(months.c.program_id, months.c.nmo_id, months.c.partner_id)
+    return statement, sums, (months.c.program_id, months.c.nmo_id, months.c.partner_id)
+
+
+def federation_balance_page(season: Season, program_ids, page: int) -> Pagination:
+    """The federation's most unbalanced pairs (bilateral slots differ one way and the
+    other), worst first; each pair once, its lower NMO id as ``nmo``."""
+    statement, sums, pair = _federation_pairs(season.id, program_ids)
     gap = func.abs(sums["bilateral_sent"] - sums["bilateral_hosted"])
-    statement = (
-        select(
-            months.c.program_id,
-            months.c.nmo_id,
-            months.c.partner_id,
-            *(total.label(name) for name, total in sums.items()),
-        )
-        .group_by(months.c.program_id, months.c.nmo_id, months.c.partner_id)
-        .having(sums["bilateral_sent"] != sums["bilateral_hosted"])
-        .order_by(gap.desc(), months.c.program_id, months.c.nmo_id, months.c.partner_id)
+    statement = statement.having(sums["bilateral_sent"] != sums["bilateral_hosted"]).order_by(
+        gap.desc(), *pair
     )
     pagination = _RowPagination(
         select=statement,
@@ -295,6 +319,34 @@ def federation_balance_page(season: Season, program_ids, page: int) -> Paginatio
     )
     pagination.items = _rows(pagination.items, lambda row: row.nmo_id)
     return pagination
+
+
+def balance_by_codes(season: Season, program_ids=None, nmo: NMO | None = None) -> list:
+    """The balance of ``nmo`` with each partner, or (None) of every pair of the season once
+    (its lower NMO id as ``nmo``), in one statement: rows of codes (``program``, ``nmo``,
+    ``partner``) and BalanceRow's sums, the largest gap between confirmed slots sent and
+    hosted first. The reports' figures, which need no NMO objects."""
+    if nmo is None:
+        statement, _, _ = _federation_pairs(season.id, program_ids)
+    else:
+        statement = _nmo_pairs(season.id, program_ids, nmo.id)
+    pairs = statement.subquery()
+    ours, partner = aliased(NMO), aliased(NMO)
+    return db.session.execute(
+        select(
+            Program.code.label("program"),
+            ours.code.label("nmo"),
+            partner.code.label("partner"),
+            *(pairs.c[name] for name in _SUMS),
+        )
+        .select_from(pairs)
+        .join(Program, Program.id == pairs.c.program_id)
+        .join(ours, ours.id == pairs.c.nmo_id)
+        .join(partner, partner.id == pairs.c.partner_id)
+        .order_by(
+            func.abs(pairs.c.sent - pairs.c.hosted).desc(), Program.code, ours.code, partner.code
+        )
+    ).all()
 
 
 # Export

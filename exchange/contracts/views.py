@@ -10,7 +10,6 @@ from exchange import clock
 from exchange.auth.decorators import role_required
 from exchange.auth.models import Role
 from exchange.auth.permissions import can_answer_contract, can_view_contract, is_admin
-from exchange.conditions.services import previous_season
 from exchange.contracts import csv_io, queries, rollover, services
 from exchange.contracts.forms import AnswerForm, ContractForm, ImportForm
 from exchange.contracts.models import Contract, ContractKind, ContractStatus
@@ -21,6 +20,7 @@ from exchange.organizations.queries import (
     current_season,
     nmo_by_code,
     nmo_choices,
+    previous_season,
     program_by_code,
     season_by_code,
     seasons_newest_first,

@@ -1,1 +1,1 @@
-"""The home page of each kind of user, and their dashboards. Owns no tables."""
+"""The home page of each kind of user. Owns no tables; the figures come from exchange.reports."""

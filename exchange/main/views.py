@@ -8,7 +8,7 @@ from exchange.applications.deadlines import late_cards
 from exchange.applications.reminders import REMINDER_DAYS_AHEAD
 from exchange.auth.decorators import public
 from exchange.auth.models import Role
-from exchange.main import dashboards
+from exchange.reports import dashboards
 
 bp = Blueprint("main", __name__)
 

@@ -91,6 +91,13 @@ def seasons_open_for_applications() -> list[Season]:
     )
 
 
+def previous_season(season: Season) -> Season | None:
+    """The season that started last before ``season``."""
+    return db.session.scalar(
+        select(Season).where(Season.starts_on < season.starts_on).order_by(Season.starts_on.desc())
+    )
+
+
 def season_by_code(code: str) -> Season | None:
     return db.session.scalar(select(Season).where(Season.code == code))
 

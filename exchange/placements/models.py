@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     String,
     Text,
     UniqueConstraint,
@@ -135,6 +136,13 @@ class PlacementCapacity(db.Model):
 
     __table_args__ = (
         UniqueConstraint("placement_id", "season_id", "month"),
+        # One season's capacities without every season's (the reports' occupancy).
+        Index(
+            "ix_placement_capacities_season",
+            "season_id",
+            "placement_id",
+            postgresql_include=["month", "capacity"],
+        ),
         CheckConstraint("month BETWEEN 1 AND 12", name="month_of_year"),
         CheckConstraint("capacity >= 0", name="capacity_not_negative"),
         CheckConstraint("used >= 0 AND used <= capacity", name="used_within_capacity"),

@@ -1,4 +1,4 @@
-"""The figures each role's home page shows."""
+"""The figures each role's home page shows: a few counts, with the queues' conditions."""
 
 from collections import Counter
 from dataclasses import dataclass, field

@@ -1,0 +1,687 @@
+"""A dashboard's figures as plain values: pure Python, no Flask, no SQLAlchemy.
+
+``exchange.reports.queries`` fills these from SQL aggregations; this module shapes them for
+people: the tables a page, a CSV and an XLSX show (``tables``), the charts' data the
+browser draws (``charts``), the largest flows with the rest as "Others", conversion rates,
+the change from the previous season, and the public page's "fewer than 5".
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from exchange.applications.states import CLOSED_STATES, NOMINATED_OR_LATER, STATE_LABELS, State
+from exchange.months import SEASON_MONTHS, month_name
+from exchange.reports.display import CHANGE, CHANGE_PERCENT, NUMBER, PERCENT, TEXT, Shown, shown
+
+# A count below this is shown on the public page as "fewer than 5", so that no student can
+# be singled out from the figures.
+SMALLEST_PUBLIC_COUNT = 5
+FEWER_THAN = f"fewer than {SMALLEST_PUBLIC_COUNT}"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell whose number links to the applications list that it counts:
+    ``filters`` are that list's query arguments (the view makes them a URL)."""
+
+    value: object
+    filters: dict | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """One figure as a table: ``key`` names it in URLs (``figures/<key>.csv``) and in the
+    charts' data; a row's values are numbers, text, dates, None (no such figure) or
+    ``Cell``. ``styles`` says how each column reads (TEXT, NUMBER, ...; none given: text
+    for text, a count for numbers)."""
+
+    key: str
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[object, ...], ...]
+    description: str = ""
+    styles: tuple[str, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not self.rows
+
+    @property
+    def values(self) -> list[list[object]]:
+        """The rows with each ``Cell`` as its value: what a CSV, an XLSX or JSON holds."""
+        return [[plain(value) for value in row] for row in self.rows]
+
+    @property
+    def shown_rows(self) -> list[list[Shown]]:
+        """The rows as the page shows them: each cell's text, link and alignment."""
+        styles = self.styles
+        return [
+            [
+                shown(
+                    plain(value),
+                    styles[number] if number < len(styles) else "",
+                    value.filters if isinstance(value, Cell) else None,
+                )
+                for number, value in enumerate(row)
+            ]
+            for row in self.rows
+        ]
+
+
+def plain(value: object) -> object:
+    """A cell's value: a ``Cell``'s own, anything else as it is."""
+    return value.value if isinstance(value, Cell) else value
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Students going from ``sending`` to ``host`` (NMO codes, or region names)."""
+
+    sending: str
+    host: str
+    students: int
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """One side's applications: ``states`` counts them per state (State values);
+    ``reached`` counts those that got at least as far as each stage (submitted,
+    nominated, accepted, confirmed, certified), whatever happened next."""
+
+    name: str  # "All", "Outgoing", "Incoming"
+    states: dict[str, int]
+    reached: dict[str, int]
+
+
+@dataclass(frozen=True)
+class LateCards:
+    """Late cards of one host (an NMO, or an LC on an NMO's dashboard): CAs and CCs sent
+    after their due date (``*_late``), and pending past it (``*_overdue``)."""
+
+    host: str  # the host's code (NMO) or id (LC): the list's filter
+    host_name: str
+    ca_late: int
+    ca_overdue: int
+    cc_late: int
+    cc_overdue: int
+
+
+@dataclass(frozen=True)
+class BalancePair:
+    """What ``nmo`` sends to ``partner`` and hosts from it in one program, in slots:
+    confirmed (``sent``, ``hosted``), used by nominations (``used_*``), and proposed,
+    still waiting for a confirmation (``proposed_*``)."""
+
+    program: str
+    nmo: str
+    partner: str
+    sent: int
+    hosted: int
+    used_sent: int
+    used_hosted: int
+    proposed_sent: int
+    proposed_hosted: int
+
+    @property
+    def unused_sent(self) -> int:
+        return self.sent - self.used_sent
+
+    @property
+    def unused_hosted(self) -> int:
+        return self.hosted - self.used_hosted
+
+    @property
+    def gap(self) -> int:
+        """How unbalanced the pair is: confirmed slots one way against the other."""
+        return abs(self.sent - self.hosted)
+
+
+@dataclass(frozen=True)
+class Occupancy:
+    """One month's places in one kind of placement ("departments" or "projects"):
+    capacity offered against students accepted into them."""
+
+    month: int
+    kind: str
+    capacity: int
+    accepted: int
+
+
+@dataclass(frozen=True)
+class Figures:
+    """One season's figures for one dashboard."""
+
+    flows: tuple[Flow, ...] = ()
+    region_flows: tuple[Flow, ...] = ()
+    funnels: tuple[Funnel, ...] = ()
+    late_cards: tuple[LateCards, ...] = ()
+    balance: tuple[BalancePair, ...] = ()
+    occupancy: tuple[Occupancy, ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not any(sum(f.states.values()) for f in self.funnels) and not self.balance
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """What a dashboard shows: this season's figures and the previous season's."""
+
+    title: str
+    season: str | None  # season code
+    season_id: int | None  # the applications list's ?season= (its links from the figures)
+    previous_season: str | None
+    program: str | None  # program code, None for every program
+    current: Figures = field(default_factory=Figures)
+    previous: Figures | None = None
+    kind: str = "federation"  # "federation", "nmo" or "lc": whose figures
+    program_id: int | None = None  # the applications list's ?program= (the links' too)
+    nmo: str | None = None  # the NMO's code, on an NMO's or an LC's dashboard
+
+    @property
+    def empty(self) -> bool:
+        return self.current.empty
+
+
+# Kinds of dashboard (exchange.reports.selection's)
+FEDERATION, NMO_KIND, LC_KIND = "federation", "nmo", "lc"
+OTHERS = "Others"
+TOTAL = "Total"
+# The matrix shows this many senders and hosts, the rest as an "Others" row and column.
+MATRIX_SIDE = 10
+# The stages of Funnel.reached, in the order an application passes them.
+STAGES = ("submitted", "nominated", "accepted", "confirmed", "certified")
+# States in the order of an application's life, closed ones last.
+STATE_ORDER = (State.DRAFT, State.SUBMITTED, *NOMINATED_OR_LATER, *CLOSED_STATES)
+KIND_LABELS = {"departments": "Departments", "projects": "Research projects"}
+
+
+# Small figures
+
+
+def public_count(n: int) -> int | str:
+    """A count as the public page shows it: "fewer than 5" below 5, so that nobody can be
+    singled out."""
+    return n if n >= SMALLEST_PUBLIC_COUNT else FEWER_THAN
+
+
+def change(current: int | float, previous: int | float | None) -> int | float | None:
+    """How much ``current`` differs from the previous season's (None: no previous season)."""
+    return None if previous is None else current - previous
+
+
+def change_percent(current: int | float, previous: int | float | None) -> float | None:
+    """The change in percent of the previous season's figure; None when there is none to
+    compare with (no previous season, or nothing in it)."""
+    if not previous:
+        return None
+    return round((current - previous) * 100 / previous, 1)
+
+
+def percent(part: int | float, whole: int | float | None) -> float | None:
+    """``part`` in percent of ``whole`` (one decimal); None when ``whole`` is nothing."""
+    if not whole:
+        return None
+    return round(part * 100 / whole, 1)
+
+
+def season_months(months: Iterable[int]) -> list[int]:
+    """``months`` in the season's order (April first)."""
+    present = set(months)
+    return [m for m in SEASON_MONTHS if m in present]
+
+
+def stage_label(stage: str) -> str:
+    return stage.capitalize()
+
+
+def state_label(state: str) -> str:
+    try:
+        return STATE_LABELS[State(state)]
+    except ValueError:
+        return state
+
+
+def _state_rank(state: str) -> int:
+    try:
+        return STATE_ORDER.index(State(state))
+    except ValueError:
+        return len(STATE_ORDER)
+
+
+# Flows
+
+
+def _by_students(flows: Iterable[Flow]) -> list[Flow]:
+    return sorted(flows, key=lambda f: (-f.students, f.sending, f.host))
+
+
+def largest_flows(flows: Iterable[Flow], keep: int) -> tuple[Flow, ...]:
+    """The ``keep`` largest flows, largest first, and the rest added up as one flow from
+    "Others" to "Others" (left out when there is no rest)."""
+    ordered = [f for f in _by_students(flows) if f.students > 0]
+    kept, rest = ordered[:keep], ordered[keep:]
+    if rest:
+        kept.append(Flow(OTHERS, OTHERS, sum(f.students for f in rest)))
+    return tuple(kept)
+
+
+def _totals(flows: Iterable[Flow]) -> tuple[dict[str, int], dict[str, int]]:
+    sent: dict[str, int] = defaultdict(int)
+    hosted: dict[str, int] = defaultdict(int)
+    for flow in flows:
+        sent[flow.sending] += flow.students
+        hosted[flow.host] += flow.students
+    return sent, hosted
+
+
+def _largest(totals: dict[str, int], keep: int | None) -> list[str]:
+    names = sorted(totals, key=lambda name: (-totals[name], name))
+    return names if keep is None else names[:keep]
+
+
+def flow_matrix(flows: Iterable[Flow], keep: int | None = MATRIX_SIDE) -> tuple[list, list]:
+    """The flows as a matrix: the ``keep`` largest senders (rows) by the ``keep`` largest
+    hosts (columns), the rest as an "Others" row and column (only when there is a rest),
+    and totals. Returns the host names (the columns) and the rows, each a sender's name,
+    its counts and its total."""
+    flows = [f for f in flows if f.students > 0]
+    sent, hosted = _totals(flows)
+    senders, hosts = _largest(sent, keep), _largest(hosted, keep)
+    row_names = senders + ([OTHERS] if len(senders) < len(sent) else [])
+    column_names = hosts + ([OTHERS] if len(hosts) < len(hosted) else [])
+    cells: dict[tuple[str, str], int] = defaultdict(int)
+    for flow in flows:
+        row = flow.sending if flow.sending in senders else OTHERS
+        column = flow.host if flow.host in hosts else OTHERS
+        cells[(row, column)] += flow.students
+    rows = [[name, *(cells[(name, column)] for column in column_names), 0] for name in row_names]
+    for row in rows:
+        row[-1] = sum(row[1:-1])
+    if rows:
+        total = [TOTAL, *(sum(row[n] for row in rows) for n in range(1, len(column_names) + 2))]
+        rows.append(total)
+    return column_names, rows
+
+
+def _by_pair(flows: Iterable[Flow]) -> dict[tuple[str, str], int]:
+    students: dict[tuple[str, str], int] = defaultdict(int)
+    for flow in flows:
+        students[(flow.sending, flow.host)] += flow.students
+    return students
+
+
+def _flows_table(dashboard: Dashboard) -> Table:
+    current = _by_pair(dashboard.current.flows)
+    previous = None if dashboard.previous is None else _by_pair(dashboard.previous.flows)
+    pairs = set(current) | set(previous or ())
+    rows = []
+    for sending, host in pairs:
+        students = current.get((sending, host), 0)
+        before = None if previous is None else previous.get((sending, host), 0)
+        if students or before:
+            rows.append((sending, host, students, before, change(students, before)))
+    rows.sort(key=lambda row: (-row[2], -(row[3] or 0), row[0], row[1]))
+    return Table(
+        key="flows",
+        title="Flows between NMOs",
+        header=("Sending NMO", "Host NMO", "Students", "Previous season", "Change"),
+        rows=tuple(rows),
+        description="Students nominated, accepted, confirmed, on exchange or back, from "
+        "their NMO to their host's.",
+        styles=(TEXT, TEXT, NUMBER, NUMBER, CHANGE),
+    )
+
+
+def _matrix_table(key: str, title: str, corner: str, flows, keep, description) -> Table:
+    columns, rows = flow_matrix(flows, keep)
+    return Table(
+        key=key,
+        title=title,
+        header=(corner, *columns, TOTAL) if rows else (corner, TOTAL),
+        rows=tuple(tuple(row) for row in rows),
+        description=description,
+        styles=(TEXT, *(NUMBER for _ in columns), NUMBER),
+    )
+
+
+# The funnel
+
+
+def previous_funnels(dashboard: Dashboard) -> dict[str, Funnel] | None:
+    if dashboard.previous is None:
+        return None
+    return {funnel.name: funnel for funnel in dashboard.previous.funnels}
+
+
+def _funnel_table(dashboard: Dashboard) -> Table:
+    funnels = dashboard.current.funnels
+    previous = previous_funnels(dashboard)
+    empty = Funnel("", {}, {})
+    header, styles = ["Stage or state"], [TEXT]
+    for funnel in funnels:
+        header += [
+            funnel.name,
+            f"{funnel.name}, previous season",
+            f"{funnel.name}, change",
+            f"{funnel.name}, % of submitted",
+        ]
+        styles += [NUMBER, NUMBER, CHANGE, PERCENT]
+
+    def columns(funnel: Funnel, count, stage: str | None) -> list:
+        before_funnel = None if previous is None else previous.get(funnel.name, empty)
+        now = count(funnel)
+        before = None if before_funnel is None else count(before_funnel)
+        submitted = funnel.reached.get("submitted", 0)
+        rate = percent(now, submitted) if stage is not None else None
+        return [now, before, change(now, before), rate]
+
+    rows = []
+    if any(sum(f.states.values()) or sum(f.reached.values()) for f in funnels):
+        for stage in STAGES:
+            row = [f"Reached: {stage_label(stage)}"]
+            for funnel in funnels:
+                row += columns(funnel, lambda f, s=stage: f.reached.get(s, 0), stage)
+            rows.append(tuple(row))
+        present = {
+            state
+            for f in (*funnels, *(previous or {}).values())
+            for state, n in f.states.items()
+            if n
+        }
+        for state in sorted(present, key=_state_rank):
+            row = [f"Now: {state_label(state)}"]
+            for funnel in funnels:
+                row += columns(funnel, lambda f, s=state: f.states.get(s, 0), None)
+            rows.append(tuple(row))
+    return Table(
+        key="funnel",
+        title="The funnel",
+        header=tuple(header),
+        rows=tuple(rows),
+        description="“Reached” counts the applications that got at least as far as each "
+        "stage, whatever happened next, with the conversion from submitted; “Now” counts "
+        "them by the state they are in today.",
+        styles=tuple(styles),
+    )
+
+
+# Late cards
+
+
+def late_card_filters(dashboard: Dashboard, card: str, due: str, host: str) -> dict | None:
+    """The applications list's query arguments for the late (``due="late"``) or overdue
+    ``card`` ("ca" or "cc") of ``host``: an NMO's code on the federation's dashboard, an
+    LC's id on the others, or "" for the NMO's applications not placed yet (None: no list
+    shows them)."""
+    filters = {"queue": "incoming", "state": "all", "card": card, "due": due}
+    if dashboard.season_id is not None:
+        filters["season"] = dashboard.season_id
+    if dashboard.program_id is not None:
+        filters["program"] = dashboard.program_id
+    if dashboard.kind == FEDERATION:
+        filters["host"] = host
+    elif host:
+        filters["host_lc"] = host
+    elif dashboard.nmo:
+        # Not placed yet: only a CA can be overdue, and every overdue CA is of an
+        # application without a placement, so the host NMO's list shows them.
+        filters["host"] = dashboard.nmo
+    else:
+        return None
+    return filters
+
+
+LATE_COLUMNS = (("ca", "late"), ("ca", "overdue"), ("cc", "late"), ("cc", "overdue"))
+
+
+def late_counts(cards: LateCards) -> tuple[int, int, int, int]:
+    return (cards.ca_late, cards.ca_overdue, cards.cc_late, cards.cc_overdue)
+
+
+def _linked(dashboard: Dashboard, counts, host: str) -> list:
+    """Each count as a Cell that links to its list (none for 0: an empty list)."""
+    linked = []
+    for n, (card, due) in zip(counts, LATE_COLUMNS, strict=True):
+        filters = late_card_filters(dashboard, card, due, host) if n else None
+        linked.append(Cell(n, filters) if filters else n)
+    return linked
+
+
+def _late_cards_table(dashboard: Dashboard) -> Table:
+    current = {cards.host: cards for cards in dashboard.current.late_cards}
+    previous = None
+    if dashboard.previous is not None:
+        previous = {cards.host: cards for cards in dashboard.previous.late_cards}
+    names = {host: cards.host_name for host, cards in (previous or {}).items()}
+    names |= {host: cards.host_name for host, cards in current.items()}
+    rows = []
+    for host, name in names.items():
+        counts = late_counts(current[host]) if host in current else (0, 0, 0, 0)
+        before = None
+        if previous is not None:
+            before = sum(late_counts(previous[host])) if host in previous else 0
+        if sum(counts) or before:
+            rows.append((name, *_linked(dashboard, counts, host), sum(counts), before))
+    rows.sort(key=lambda row: (-row[5], -(row[6] or 0), row[0]))
+    host = {FEDERATION: "host NMO", NMO_KIND: "host LC"}.get(dashboard.kind)
+    return Table(
+        key="late_cards",
+        title=f"Late cards per {host}" if host else "Late cards",
+        header=(
+            "Host",
+            "CA late",
+            "CA overdue",
+            "CC late",
+            "CC overdue",
+            "Total",
+            "Previous season total",
+        ),
+        rows=tuple(rows),
+        description="Late: the card came after its due date. Overdue: it is still awaited "
+        "and its due date has passed. Each number opens the applications it counts.",
+        styles=(TEXT, *(NUMBER for _ in range(6))),
+    )
+
+
+# Contract balance
+
+
+def by_gap(pairs: Iterable[BalancePair]) -> list[BalancePair]:
+    return sorted(pairs, key=lambda p: (-p.gap, p.program, p.nmo, p.partner))
+
+
+def _balance_table(dashboard: Dashboard) -> Table:
+    rows = tuple(
+        (
+            p.program,
+            p.nmo,
+            p.partner,
+            p.sent,
+            p.hosted,
+            p.used_sent,
+            p.unused_sent,
+            p.used_hosted,
+            p.unused_hosted,
+            p.proposed_sent,
+            p.proposed_hosted,
+            p.gap,
+        )
+        for p in by_gap(dashboard.current.balance)
+    )
+    return Table(
+        key="balance",
+        title="Contract balance",
+        header=(
+            "Program",
+            "NMO",
+            "Partner",
+            "Sent",
+            "Hosted",
+            "Used sent",
+            "Unused sent",
+            "Used hosted",
+            "Unused hosted",
+            "Proposed sent",
+            "Proposed hosted",
+            "Gap",
+        ),
+        rows=rows,
+        description="Slots of confirmed contracts the NMO sends to its partner and hosts "
+        "from it, how many nominations use, and the slots of contracts still proposed. The "
+        "most unbalanced pairs come first.",
+        styles=(TEXT, TEXT, TEXT, *(NUMBER for _ in range(9))),
+    )
+
+
+# Occupancy
+
+
+def kind_rank(kind: str) -> int:
+    kinds = list(KIND_LABELS)
+    return kinds.index(kind) if kind in kinds else len(kinds)
+
+
+def _season_rank(month: int) -> int:
+    return SEASON_MONTHS.index(month) if month in SEASON_MONTHS else len(SEASON_MONTHS)
+
+
+def _occupancy_table(dashboard: Dashboard) -> Table:
+    current = {(o.month, o.kind): o for o in dashboard.current.occupancy}
+    previous = None
+    if dashboard.previous is not None:
+        previous = {(o.month, o.kind): o.accepted for o in dashboard.previous.occupancy}
+    keys = sorted(
+        set(current) | set(previous or ()), key=lambda k: (_season_rank(k[0]), kind_rank(k[1]))
+    )
+    rows = []
+    for month, kind in keys:
+        now = current.get((month, kind), Occupancy(month, kind, 0, 0))
+        before = None if previous is None else previous.get((month, kind), 0)
+        if not (now.capacity or now.accepted or before):
+            continue
+        rows.append(
+            (
+                month_name(month),
+                KIND_LABELS.get(kind, kind),
+                now.capacity,
+                now.accepted,
+                max(now.capacity - now.accepted, 0),
+                percent(now.accepted, now.capacity),
+                before,
+            )
+        )
+    return Table(
+        key="occupancy",
+        title="Occupancy",
+        header=(
+            "Month",
+            "Kind",
+            "Capacity",
+            "Accepted",
+            "Free",
+            "% occupied",
+            "Previous season accepted",
+        ),
+        rows=tuple(rows),
+        description="Places offered in departments (SCOPE) and research projects (SCORE) "
+        "each month, against the students accepted into them.",
+        styles=(TEXT, TEXT, NUMBER, NUMBER, NUMBER, PERCENT, NUMBER),
+    )
+
+
+# Season over season
+
+
+def headline(figures: Figures) -> list[tuple[str, int]]:
+    """One season's headline numbers, by name: what the comparison table sets side by
+    side (funnels' figures carry the funnel's name when there are two)."""
+    numbers = []
+    named = len(figures.funnels) > 1
+    for funnel in figures.funnels:
+        prefix = f"{funnel.name}: " if named else ""
+        numbers.append((f"{prefix}Applications", sum(funnel.states.values())))
+        for stage in STAGES:
+            numbers.append((f"{prefix}{stage_label(stage)}", funnel.reached.get(stage, 0)))
+    numbers += [
+        ("Students in flows", sum(f.students for f in figures.flows)),
+        ("Confirmed slots", sum(p.sent + p.hosted for p in figures.balance)),
+        ("Capacity", sum(o.capacity for o in figures.occupancy)),
+        ("Accepted into placements", sum(o.accepted for o in figures.occupancy)),
+        ("Late cards", sum(sum(late_counts(c)) for c in figures.late_cards)),
+    ]
+    return numbers
+
+
+def _comparison_table(dashboard: Dashboard) -> Table:
+    before = None if dashboard.previous is None else dict(headline(dashboard.previous))
+    rows = []
+    for name, now in headline(dashboard.current):
+        previous = None if before is None else before.get(name, 0)
+        rows.append((name, now, previous, change(now, previous), change_percent(now, previous)))
+    previous_title = dashboard.previous_season or "Previous season"
+    return Table(
+        key="comparison",
+        title="Season over season",
+        header=(
+            "Figure",
+            dashboard.season or "This season",
+            previous_title,
+            "Change",
+            "Change %",
+        ),
+        rows=tuple(rows),
+        description="This season's headline figures beside the previous season's.",
+        styles=(TEXT, NUMBER, NUMBER, CHANGE, CHANGE_PERCENT),
+    )
+
+
+# Every table
+
+
+TABLE_KEYS = (
+    "flows",
+    "flow_matrix",
+    "region_flows",
+    "funnel",
+    "late_cards",
+    "balance",
+    "occupancy",
+    "comparison",
+)
+
+
+def tables(dashboard: Dashboard) -> list[Table]:
+    """Every figure of ``dashboard`` as a table, in TABLE_KEYS' order (an empty one has no
+    rows: the page shows its empty state)."""
+    current = dashboard.current
+    return [
+        _flows_table(dashboard),
+        _matrix_table(
+            "flow_matrix",
+            "Flows as a matrix",
+            "Sending NMO → host NMO",
+            current.flows,
+            MATRIX_SIDE,
+            f"The {MATRIX_SIDE} largest sending and host NMOs, the rest as “Others”.",
+        ),
+        _matrix_table(
+            "region_flows",
+            "Flows between regions",
+            "Sending region → host region",
+            current.region_flows,
+            None,
+            "Students from the NMOs of one region to those of another.",
+        ),
+        _funnel_table(dashboard),
+        _late_cards_table(dashboard),
+        _balance_table(dashboard),
+        _occupancy_table(dashboard),
+        _comparison_table(dashboard),
+    ]
+
+
+def table(dashboard: Dashboard, key: str) -> Table | None:
+    """The table named ``key``, or None when there is no such figure."""
+    return next((t for t in tables(dashboard) if t.key == key), None)
