@@ -3,8 +3,6 @@ and which programs, read from the request's values and checked against the viewe
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
-
 from exchange.auth.permissions import (
     is_admin,
     report_programs_of_lc,
@@ -114,16 +112,34 @@ def select_dashboard(user, kind: str, key: str, season_code: str, program_code: 
         raise Forbidden("These figures are for the officers of their NMO or LC.")
 
     choices = tuple(p for p in programs() if allowed is None or p.id in allowed)
+    return _selection(kind, season_code, program_code, choices, allowed is None, nmo, lc)
+
+
+def public_selection(season_code: str, program_code: str) -> Selection:
+    """The public statistics' Selection: the federation's figures, any program."""
+    return _selection(FEDERATION, season_code, program_code, tuple(programs()), True)
+
+
+def _selection(
+    kind: str,
+    season_code: str,
+    program_code: str,
+    choices: tuple[Program, ...],
+    every_program: bool,
+    nmo: NMO | None = None,
+    lc: LocalCommittee | None = None,
+) -> Selection:
+    """The Selection of ``season_code`` (default: the current season) and ``program_code``
+    (one of ``choices``; empty: all of them, None when ``every_program`` may be read)."""
     program = None
     if program_code:
         program = next((p for p in choices if p.code == program_code.upper()), None)
         if program is None:
-            raise NotFound(f"There is no program {program_code} on this dashboard.")
+            raise NotFound(f"There is no program {program_code}.")
     if program is not None:
         program_ids = (program.id,)
     else:
-        program_ids = None if allowed is None else tuple(p.id for p in choices)
-
+        program_ids = None if every_program else tuple(p.id for p in choices)
     season = season_by_code(season_code) if season_code else current_season()
     if season_code and season is None:
         raise NotFound(f"There is no season {season_code}.")
@@ -137,37 +153,4 @@ def select_dashboard(user, kind: str, key: str, season_code: str, program_code: 
         lc=lc,
         seasons=tuple(seasons_newest_first()),
         programs=choices,
-    )
-
-
-def public_selection(season_code: str, program_code: str) -> Selection:
-    """The public statistics' Selection: the federation's figures, any program."""
-    every = tuple(programs())
-    program = None
-    if program_code:
-        program = next((p for p in every if p.code == program_code.upper()), None)
-        if program is None:
-            raise NotFound(f"There is no program {program_code}.")
-    season = season_by_code(season_code) if season_code else current_season()
-    if season_code and season is None:
-        raise NotFound(f"There is no season {season_code}.")
-    return Selection(
-        kind=FEDERATION,
-        season=season,
-        previous=previous_season(season) if season is not None else None,
-        program=program,
-        program_ids=(program.id,) if program else None,
-        seasons=tuple(seasons_newest_first()),
-        programs=every,
-    )
-
-
-def lcs_of(nmo: NMO) -> list[LocalCommittee]:
-    """An NMO's LCs, for the links from its dashboard to theirs."""
-    return list(
-        db.session.scalars(
-            select(LocalCommittee)
-            .where(LocalCommittee.nmo_id == nmo.id)
-            .order_by(LocalCommittee.name)
-        )
     )

@@ -12,13 +12,13 @@ from flask_login import current_user
 
 from exchange.auth.decorators import login_required
 from exchange.auth.models import Role
-from exchange.auth.permissions import is_admin, report_programs_of_nmo
+from exchange.auth.permissions import is_admin, memberships_of, report_programs_of_nmo
 from exchange.organizations.queries import active_nmos
 from exchange.reports import queries
 from exchange.reports.charts import charts
 from exchange.reports.figures import STAGES, stage_label, tables
 from exchange.reports.pages import bp, dashboard_routes, selection_or_abort
-from exchange.reports.selection import FEDERATION, LC_KIND, NMO_KIND, Selection, lcs_of
+from exchange.reports.selection import FEDERATION, LC_KIND, NMO_KIND, Selection
 
 # The side each column of an NMO's and an LC's dashboard shows, by its funnel's name.
 SIDES = ("Outgoing", "Incoming")
@@ -71,7 +71,7 @@ def reports_home_url() -> str | None:
     if current_user.is_admin:
         return url_for("reports.dashboard")
     for role, kind in ((Role.NATIONAL_OFFICER, NMO_KIND), (Role.LOCAL_OFFICER, LC_KIND)):
-        held = next((m for m in current_user.memberships if m.role == role), None)
+        held = next(iter(memberships_of(current_user, role)), None)
         if held is not None:
             key = held.nmo.code if kind == NMO_KIND else held.lc_id
             return url_for("reports.dashboard", kind=kind, key=key)
@@ -125,7 +125,7 @@ def _dashboards_below(selection: Selection) -> list[tuple[str, str]]:
                 f"{lc.name} ({lc.city})",
                 url_for("reports.dashboard", kind=LC_KIND, key=lc.id, **selection.query_args()),
             )
-            for lc in lcs_of(selection.nmo)
+            for lc in selection.nmo.local_committees
         ]
     return []
 

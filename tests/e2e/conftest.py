@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -131,18 +132,37 @@ def live_server(tmp_path_factory):
     """The app, served by ``flask run`` on a free loopback port, with its world seeded."""
     instance = tmp_path_factory.mktemp("e2e-instance")
     env = _server_env(instance)
-    python = sys.executable
-    _run([python, "-m", "flask", "db", "upgrade"], env)
-    output = _run([python, "-m", "tests.e2e.seed_world"], env)
+    _run([sys.executable, "-m", "flask", "db", "upgrade"], env)
+    output = _run([sys.executable, "-m", "tests.e2e.seed_world"], env)
     world = json.loads(output.strip().splitlines()[-1])
+    with serving(instance, env, world) as server:
+        yield server
 
+
+def demo_server(tmp_path_factory, *seed_options: str):
+    """For a module's own ``live_server`` fixture: the app with the demo federation
+    (``seed-demo`` with ``seed_options``), served like conftest's small world."""
+    from exchange.demo import DEMO_PASSWORD, demo_logins
+
+    instance = tmp_path_factory.mktemp("e2e-demo-instance")
+    env = _server_env(instance)
+    _run([sys.executable, "-m", "flask", "db", "upgrade"], env)
+    _run([sys.executable, "-m", "flask", "exchange", "seed-demo", *seed_options], env)
+    world = {"password": DEMO_PASSWORD, "logins": dict(demo_logins())}
+    with serving(instance, env, world) as server:
+        yield server
+
+
+@contextmanager
+def serving(instance: Path, env: dict[str, str], world: dict):
+    """``flask run`` on a free loopback port with ``env``, until the block ends."""
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     log = instance / "server.log"
     # The server writes into a file, never into a pipe: nothing to drain, nothing blocks.
     with log.open("w") as log_file:
         server = subprocess.Popen(
-            [python, "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(port)],
+            [sys.executable, "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(port)],
             cwd=PROJECT_ROOT,
             env=env,
             stdout=log_file,

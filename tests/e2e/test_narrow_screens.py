@@ -9,21 +9,11 @@ fill a page. Every page is watched as in conftest.py: a console error fails the 
 """
 
 import re
-import subprocess
-import sys
 
 import pytest
 
 from exchange.demo import DEMO_PASSWORD, demo_logins
-from tests.e2e.conftest import (
-    PROJECT_ROOT,
-    LiveServer,
-    _free_port,
-    _run,
-    _server_env,
-    _wait_until_healthy,
-)
-from tests.processes import exited_within
+from tests.e2e.conftest import demo_server
 
 sync_api = pytest.importorskip(
     "playwright.sync_api",
@@ -109,36 +99,8 @@ MEASURE = """() => {
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    """The app with the demo federation, served by ``flask run`` on a free loopback port
-    (for this module's tests, instead of conftest.py's small world)."""
-    instance = tmp_path_factory.mktemp("e2e-demo-instance")
-    env = _server_env(instance)
-    python = sys.executable
-    _run([python, "-m", "flask", "db", "upgrade"], env)
-    _run(
-        [python, "-m", "flask", "exchange", "seed-demo", "--applications", str(DEMO_APPLICATIONS)],
-        env,
-    )
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = instance / "server.log"
-    with log.open("w") as log_file:
-        server = subprocess.Popen(
-            [python, "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_healthy(url, server, log)
-        yield LiveServer(url=url, world={"password": DEMO_PASSWORD, "logins": LOGINS})
-    finally:
-        if server.poll() is None:
-            server.terminate()
-            if not exited_within(server, 10):
-                server.kill()
-                server.wait()
+    """The app with the demo federation, for this module's tests."""
+    yield from demo_server(tmp_path_factory, "--applications", str(DEMO_APPLICATIONS))
 
 
 def log_in(page, email: str) -> None:

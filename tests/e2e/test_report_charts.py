@@ -9,21 +9,10 @@ season beside it), on its own server, as test_narrow_screens.py does. Every page
 as in conftest.py.
 """
 
-import subprocess
-import sys
-
 import pytest
 
 from exchange.demo import DEMO_PASSWORD, demo_logins
-from tests.e2e.conftest import (
-    PROJECT_ROOT,
-    LiveServer,
-    _free_port,
-    _run,
-    _server_env,
-    _wait_until_healthy,
-)
-from tests.processes import exited_within
+from tests.e2e.conftest import demo_server
 
 sync_api = pytest.importorskip(
     "playwright.sync_api",
@@ -61,34 +50,9 @@ DRAWN = """() => {
 
 @pytest.fixture(scope="module")
 def live_server(tmp_path_factory):
-    """The app with the demo federation (two seasons), served by ``flask run`` on a free
-    loopback port (for this module's tests, instead of conftest.py's small world)."""
-    instance = tmp_path_factory.mktemp("e2e-reports-instance")
-    env = _server_env(instance)
-    python = sys.executable
-    _run([python, "-m", "flask", "db", "upgrade"], env)
-    seed = ["--applications", str(DEMO_APPLICATIONS), "--seasons", "2"]
-    _run([python, "-m", "flask", "exchange", "seed-demo", *seed], env)
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = instance / "server.log"
-    with log.open("w") as log_file:
-        server = subprocess.Popen(
-            [python, "-m", "flask", "run", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        _wait_until_healthy(url, server, log)
-        yield LiveServer(url=url, world={"password": DEMO_PASSWORD, "logins": LOGINS})
-    finally:
-        if server.poll() is None:
-            server.terminate()
-            if not exited_within(server, 10):
-                server.kill()
-                server.wait()
+    """The app with the demo federation (two seasons), for this module's tests."""
+    seed = ("--applications", str(DEMO_APPLICATIONS), "--seasons", "2")
+    yield from demo_server(tmp_path_factory, *seed)
 
 
 def log_in(page, role: str) -> None:

@@ -24,21 +24,13 @@ from exchange.applications.states import State
 from exchange.auth.models import Role
 from exchange.contracts.models import Contract
 from exchange.extensions import db
+from exchange.reports.figures import TABLE_KEYS
 from exchange.reports.selection import KINDS
 from exchange.web.assets import plotly_bundle
 from tests import builders
 
 CHARTED = ("flows", "funnel", "late_cards", "balance", "occupancy")
-TABLES = (
-    "flows",
-    "flow_matrix",
-    "region_flows",
-    "funnel",
-    "late_cards",
-    "balance",
-    "occupancy",
-    "comparison",
-)
+TABLES = TABLE_KEYS
 
 
 def url_for(endpoint: str, **args) -> str:
