@@ -20,7 +20,7 @@ from flask_migrate import upgrade
 
 from config import TestingConfig
 from exchange.app import create_app
-from exchange.extensions import db
+from exchange.extensions import cache, db
 
 REFERENCE_TABLES = {"regions", "programs", "alembic_version"}
 POSTGRES_URL = os.environ.get("EXCHANGE_TEST_DATABASE_URL", "")
@@ -99,6 +99,9 @@ def _clean_database(request):
         db.session.remove()
         return
     _empty_tables()
+    # The suite's app lives through every test, and so does its cache: the next test's
+    # world has the same ids and the same frozen day, so none of this one's figures stay.
+    cache.clear()
 
 
 @pytest.fixture

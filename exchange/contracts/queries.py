@@ -352,9 +352,10 @@ def balance_by_codes(season: Season, program_ids=None, nmo: NMO | None = None) -
 # Export
 
 
-def export_rows(user, season: Season, program: Program | None = None):
-    """The season's contracts the user may see, a month per column, summed by the database:
-    (season, program, sending code, host code, kind, slots April ... March, status)."""
+def export_rows(user, season: Season, program: Program | None = None, nmo: NMO | None = None):
+    """The season's contracts the user may see (of ``nmo`` only, sending or hosting, when
+    given), a month per column, summed by the database: (season, program, sending code,
+    host code, kind, slots April ... March, status)."""
     sending, host = aliased(NMO), aliased(NMO)
     month_columns = [
         func.coalesce(func.sum(case((ContractSlot.month == month, ContractSlot.slots))), 0).label(
@@ -392,6 +393,10 @@ def export_rows(user, season: Season, program: Program | None = None):
     )
     if program is not None:
         statement = statement.where(Contract.program_id == program.id)
+    if nmo is not None:
+        statement = statement.where(
+            or_(Contract.sending_nmo_id == nmo.id, Contract.host_nmo_id == nmo.id)
+        )
     return db.session.execute(statement)
 
 

@@ -2,6 +2,8 @@
 the officer's NMO, the editor with the contract's history, confirming and declining, CSV
 in and out, and the roll-over of last season into a new one."""
 
+import re
+
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -327,8 +329,15 @@ def export():
     if season is None:
         abort(404)
     program = _chosen_program(queries.visible_programs(current_user))
-    text = csv_io.export_csv(queries.export_rows(current_user, season, program))
+    # ?nmo=CODE: one NMO's contracts, among those the user may see (a report's export).
+    nmo_code = request.args.get("nmo", "").strip()
+    nmo = nmo_by_code(nmo_code) if nmo_code else None
+    if nmo_code and nmo is None:
+        abort(404, f"There is no NMO {nmo_code}.")
+    text = csv_io.export_csv(queries.export_rows(current_user, season, program, nmo))
     filename = f"contracts-{season.code.replace('/', '-')}"
+    if nmo is not None:
+        filename += "-" + re.sub(r"[^A-Za-z0-9_-]+", "-", nmo.code).strip("-")
     if program is not None:
         filename += f"-{program.code.lower()}"
     return Response(

@@ -1,5 +1,5 @@
-"""A dashboard's charts as the data the browser draws, and the JSON that ``data.json``
-serves: pure Python, no Flask, no SQLAlchemy.
+"""A dashboard's charts as the data the browser draws (``data.json``): pure Python, no
+Flask, no SQLAlchemy.
 
 Each chart is keyed like the table that holds its numbers (exchange.reports.figures):
 ``{"kind": "sankey", "labels", "source", "target", "value"}`` for the flows, and
@@ -8,25 +8,21 @@ for the funnel, the late cards, the balance and the occupancy.
 """
 
 from collections.abc import Sequence
-from datetime import date
 
 from exchange.months import month_name
 from exchange.reports.figures import (
     KIND_LABELS,
     LATE_COLUMNS,
     STAGES,
-    Dashboard,
-    Flow,
     by_gap,
     kind_rank,
     largest_flows,
     late_counts,
-    plain,
     previous_funnels,
     season_months,
     stage_label,
-    tables,
 )
+from exchange.reports.records import Dashboard, Flow
 
 # The Sankey diagram draws this many flows, the rest as one "Others" flow; a bar chart
 # this many hosts or pairs.
@@ -96,7 +92,7 @@ def _late_cards_chart(dashboard: Dashboard) -> dict | None:
 
 
 def _balance_chart(dashboard: Dashboard) -> dict | None:
-    pairs = by_gap(dashboard.current.balance)[:CHART_BARS]
+    pairs = by_gap(dashboard.current.balance, CHART_BARS)
     if not any(p.sent or p.hosted for p in pairs):
         return None
     return _bar(
@@ -142,30 +138,3 @@ def charts(dashboard: Dashboard) -> dict:
         if data is not None:
             drawn[key] = data
     return drawn
-
-
-def _json_value(value: object) -> object:
-    value = plain(value)
-    return value.isoformat() if isinstance(value, date) else value
-
-
-def report_data(dashboard: Dashboard) -> dict:
-    """What ``data.json`` serves: the dashboard's charts and every table (cells as their
-    values)."""
-    return {
-        "title": dashboard.title,
-        "season": dashboard.season,
-        "previous_season": dashboard.previous_season,
-        "program": dashboard.program,
-        "empty": dashboard.empty,
-        "charts": charts(dashboard),
-        "tables": [
-            {
-                "key": t.key,
-                "title": t.title,
-                "header": list(t.header),
-                "rows": [[_json_value(v) for v in row] for row in t.rows],
-            }
-            for t in tables(dashboard)
-        ],
-    }

@@ -10,10 +10,10 @@ from flask import Response, abort, jsonify
 from exchange.auth.decorators import login_required
 from exchange.csv_files import write_table_csv, write_tables_csv
 from exchange.reports import queries
-from exchange.reports.charts import report_data
 from exchange.reports.figures import TABLE_KEYS, Table, table, tables
 from exchange.reports.pages import dashboard_routes, selection_or_abort
 from exchange.reports.selection import Selection
+from exchange.reports.summary import page_data
 from exchange.spreadsheets import MIME_TYPE as XLSX_MIME_TYPE
 from exchange.spreadsheets import Sheet, fitted_columns, write_workbook
 
@@ -52,7 +52,7 @@ def _download(body, mimetype: str, name: str) -> Response:
 def data(kind: str, key: str):
     """The dashboard's charts and tables as JSON, for the page's charts."""
     selection = selection_or_abort(kind, key)
-    response = jsonify(report_data(queries.dashboard(selection)))
+    response = jsonify(page_data(queries.dashboard_page(selection)))
     response.headers["Cache-Control"] = CACHE_CONTROL
     return response
 

@@ -1,18 +1,26 @@
-"""A dashboard's figures as plain values: pure Python, no Flask, no SQLAlchemy.
-
-``exchange.reports.queries`` fills these from SQL aggregations; this module shapes them for
-people: the tables a page, a CSV and an XLSX show (``tables``), the charts' data the
+"""A dashboard's figures (exchange.reports.records) shaped for people: pure Python, no
+Flask, no SQLAlchemy: the tables a page, a CSV and an XLSX show (``tables``), the charts' data the
 browser draws (``charts``), the largest flows with the rest as "Others", conversion rates,
 the change from the previous season, and the public page's "fewer than 5".
 """
 
+import heapq
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 
 from exchange.applications.states import CLOSED_STATES, NOMINATED_OR_LATER, STATE_LABELS, State
 from exchange.months import SEASON_MONTHS, month_name
 from exchange.reports.display import CHANGE, CHANGE_PERCENT, NUMBER, PERCENT, TEXT, Shown, shown
+from exchange.reports.records import (
+    BalancePair,
+    Dashboard,
+    Figures,
+    Flow,
+    Funnel,
+    LateCards,
+    Occupancy,
+)
 
 # A count below this is shown on the public page as "fewer than 5", so that no student can
 # be singled out from the figures.
@@ -42,19 +50,26 @@ class Table:
     rows: tuple[tuple[object, ...], ...]
     description: str = ""
     styles: tuple[str, ...] = ()
+    # How many rows the whole table has, when ``rows`` holds only its first ones
+    # (``tables(..., limit=)``); None: ``rows`` is the whole table.
+    row_count: int | None = None
 
     @property
     def empty(self) -> bool:
         return not self.rows
 
     @property
+    def total_rows(self) -> int:
+        return len(self.rows) if self.row_count is None else self.row_count
+
+    @property
     def values(self) -> list[list[object]]:
         """The rows with each ``Cell`` as its value: what a CSV, an XLSX or JSON holds."""
         return [[plain(value) for value in row] for row in self.rows]
 
-    @property
-    def shown_rows(self) -> list[list[Shown]]:
-        """The rows as the page shows them: each cell's text, link and alignment."""
+    def shown_rows(self, limit: int | None = None) -> list[list[Shown]]:
+        """The first ``limit`` rows (None: all) as the page shows them: each cell's text,
+        link and alignment."""
         styles = self.styles
         return [
             [
@@ -65,123 +80,13 @@ class Table:
                 )
                 for number, value in enumerate(row)
             ]
-            for row in self.rows
+            for row in self.rows[:limit]
         ]
 
 
 def plain(value: object) -> object:
     """A cell's value: a ``Cell``'s own, anything else as it is."""
     return value.value if isinstance(value, Cell) else value
-
-
-@dataclass(frozen=True)
-class Flow:
-    """Students going from ``sending`` to ``host`` (NMO codes, or region names)."""
-
-    sending: str
-    host: str
-    students: int
-
-
-@dataclass(frozen=True)
-class Funnel:
-    """One side's applications: ``states`` counts them per state (State values);
-    ``reached`` counts those that got at least as far as each stage (submitted,
-    nominated, accepted, confirmed, certified), whatever happened next."""
-
-    name: str  # "All", "Outgoing", "Incoming"
-    states: dict[str, int]
-    reached: dict[str, int]
-
-
-@dataclass(frozen=True)
-class LateCards:
-    """Late cards of one host (an NMO, or an LC on an NMO's dashboard): CAs and CCs sent
-    after their due date (``*_late``), and pending past it (``*_overdue``)."""
-
-    host: str  # the host's code (NMO) or id (LC): the list's filter
-    host_name: str
-    ca_late: int
-    ca_overdue: int
-    cc_late: int
-    cc_overdue: int
-
-
-@dataclass(frozen=True)
-class BalancePair:
-    """What ``nmo`` sends to ``partner`` and hosts from it in one program, in slots:
-    confirmed (``sent``, ``hosted``), used by nominations (``used_*``), and proposed,
-    still waiting for a confirmation (``proposed_*``)."""
-
-    program: str
-    nmo: str
-    partner: str
-    sent: int
-    hosted: int
-    used_sent: int
-    used_hosted: int
-    proposed_sent: int
-    proposed_hosted: int
-
-    @property
-    def unused_sent(self) -> int:
-        return self.sent - self.used_sent
-
-    @property
-    def unused_hosted(self) -> int:
-        return self.hosted - self.used_hosted
-
-    @property
-    def gap(self) -> int:
-        """How unbalanced the pair is: confirmed slots one way against the other."""
-        return abs(self.sent - self.hosted)
-
-
-@dataclass(frozen=True)
-class Occupancy:
-    """One month's places in one kind of placement ("departments" or "projects"):
-    capacity offered against students accepted into them."""
-
-    month: int
-    kind: str
-    capacity: int
-    accepted: int
-
-
-@dataclass(frozen=True)
-class Figures:
-    """One season's figures for one dashboard."""
-
-    flows: tuple[Flow, ...] = ()
-    region_flows: tuple[Flow, ...] = ()
-    funnels: tuple[Funnel, ...] = ()
-    late_cards: tuple[LateCards, ...] = ()
-    balance: tuple[BalancePair, ...] = ()
-    occupancy: tuple[Occupancy, ...] = ()
-
-    @property
-    def empty(self) -> bool:
-        return not any(sum(f.states.values()) for f in self.funnels) and not self.balance
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    """What a dashboard shows: this season's figures and the previous season's."""
-
-    title: str
-    season: str | None  # season code
-    season_id: int | None  # the applications list's ?season= (its links from the figures)
-    previous_season: str | None
-    program: str | None  # program code, None for every program
-    current: Figures = field(default_factory=Figures)
-    previous: Figures | None = None
-    kind: str = "federation"  # "federation", "nmo" or "lc": whose figures
-    program_id: int | None = None  # the applications list's ?program= (the links' too)
-    nmo: str | None = None  # the NMO's code, on an NMO's or an LC's dashboard
-
-    @property
-    def empty(self) -> bool:
-        return self.current.empty
 
 
 # Kinds of dashboard (exchange.reports.selection's)
@@ -312,22 +217,31 @@ def _by_pair(flows: Iterable[Flow]) -> dict[tuple[str, str], int]:
     return students
 
 
-def _flows_table(dashboard: Dashboard) -> Table:
+def _first(items: Iterable, key, limit: int | None) -> list:
+    """``items`` sorted by ``key``, only the first ``limit`` of them (None: all)."""
+    return sorted(items, key=key) if limit is None else heapq.nsmallest(limit, items, key=key)
+
+
+def _flows_table(dashboard: Dashboard, limit: int | None = None) -> Table:
     current = _by_pair(dashboard.current.flows)
     previous = None if dashboard.previous is None else _by_pair(dashboard.previous.flows)
-    pairs = set(current) | set(previous or ())
+    before = previous or {}
+    pairs = [p for p in set(current) | set(before) if current.get(p) or before.get(p)]
+
+    def largest_first(pair):
+        return (-current.get(pair, 0), -before.get(pair, 0), *pair)
+
     rows = []
-    for sending, host in pairs:
+    for sending, host in _first(pairs, largest_first, limit):
         students = current.get((sending, host), 0)
-        before = None if previous is None else previous.get((sending, host), 0)
-        if students or before:
-            rows.append((sending, host, students, before, change(students, before)))
-    rows.sort(key=lambda row: (-row[2], -(row[3] or 0), row[0], row[1]))
+        earlier = None if previous is None else before.get((sending, host), 0)
+        rows.append((sending, host, students, earlier, change(students, earlier)))
     return Table(
         key="flows",
         title="Flows between NMOs",
         header=("Sending NMO", "Host NMO", "Students", "Previous season", "Change"),
         rows=tuple(rows),
+        row_count=len(pairs),
         description="Students nominated, accepted, confirmed, on exchange or back, from "
         "their NMO to their host's.",
         styles=(TEXT, TEXT, NUMBER, NUMBER, CHANGE),
@@ -488,11 +402,12 @@ def _late_cards_table(dashboard: Dashboard) -> Table:
 # Contract balance
 
 
-def by_gap(pairs: Iterable[BalancePair]) -> list[BalancePair]:
-    return sorted(pairs, key=lambda p: (-p.gap, p.program, p.nmo, p.partner))
+def by_gap(pairs: Iterable[BalancePair], limit: int | None = None) -> list[BalancePair]:
+    """The most unbalanced pairs first: the first ``limit`` of them (None: all)."""
+    return _first(pairs, lambda p: (-p.gap, p.program, p.nmo, p.partner), limit)
 
 
-def _balance_table(dashboard: Dashboard) -> Table:
+def _balance_table(dashboard: Dashboard, limit: int | None = None) -> Table:
     rows = tuple(
         (
             p.program,
@@ -508,7 +423,7 @@ def _balance_table(dashboard: Dashboard) -> Table:
             p.proposed_hosted,
             p.gap,
         )
-        for p in by_gap(dashboard.current.balance)
+        for p in by_gap(dashboard.current.balance, limit)
     )
     return Table(
         key="balance",
@@ -528,6 +443,7 @@ def _balance_table(dashboard: Dashboard) -> Table:
             "Gap",
         ),
         rows=rows,
+        row_count=len(dashboard.current.balance),
         description="Slots of confirmed contracts the NMO sends to its partner and hosts "
         "from it, how many nominations use, and the slots of contracts still proposed. The "
         "most unbalanced pairs come first.",
@@ -652,12 +568,13 @@ TABLE_KEYS = (
 )
 
 
-def tables(dashboard: Dashboard) -> list[Table]:
+def tables(dashboard: Dashboard, limit: int | None = None) -> list[Table]:
     """Every figure of ``dashboard`` as a table, in TABLE_KEYS' order (an empty one has no
-    rows: the page shows its empty state)."""
+    rows: the page shows its empty state): the first ``limit`` rows of each, as a page
+    shows them, or whole (None), as downloads give them."""
     current = dashboard.current
-    return [
-        _flows_table(dashboard),
+    built = [
+        _flows_table(dashboard, limit),
         _matrix_table(
             "flow_matrix",
             "Flows as a matrix",
@@ -676,9 +593,15 @@ def tables(dashboard: Dashboard) -> list[Table]:
         ),
         _funnel_table(dashboard),
         _late_cards_table(dashboard),
-        _balance_table(dashboard),
+        _balance_table(dashboard, limit),
         _occupancy_table(dashboard),
         _comparison_table(dashboard),
+    ]
+    if limit is None:
+        return built
+    return [
+        t if t.row_count is not None else replace(t, rows=t.rows[:limit], row_count=len(t.rows))
+        for t in built
     ]
 
 

@@ -21,7 +21,8 @@ from exchange.months import SEASON_MONTHS
 from exchange.organizations.models import NMO, LocalCommittee, Region, Season
 from exchange.organizations.programs import PlacementKind
 from exchange.placements.models import Placement, PlacementCapacity
-from exchange.reports.figures import (
+from exchange.reports import summary
+from exchange.reports.records import (
     BalancePair,
     Dashboard,
     Figures,
@@ -30,7 +31,9 @@ from exchange.reports.figures import (
     LateCards,
     Occupancy,
 )
+from exchange.reports.recount import kept, season_key
 from exchange.reports.selection import FEDERATION, LC_KIND, NMO_KIND, Selection
+from exchange.reports.summary import DashboardPage
 
 # A flow counts the students on their way or gone: nominated to certified. Rejected,
 # withdrawn and cancelled applications went nowhere.
@@ -356,12 +359,26 @@ def _figures(selection: Selection, season: Season) -> Figures:
         late_cards=_late_cards(selection, in_season, today),
         balance=_balance(selection, season),
         occupancy=_occupancy(selection, season.id, in_season),
+        counted_at=clock.now(),
     )
+
+
+def _season_key(selection: Selection, season: Season, today) -> tuple[str, bool]:
+    whose = f"{selection.kind}:{selection.key}"
+    return season_key(whose, season, selection.program_ids, today)
+
+
+def _kept_figures(selection: Selection, season: Season) -> Figures:
+    """The season's figures as counted earlier and kept (exchange.reports.recount), or
+    counted now."""
+    key, running = _season_key(selection, season, clock.today())
+    return kept(key, running, lambda: _figures(selection, season))
 
 
 def dashboard(selection: Selection) -> Dashboard:
     """The selection's dashboard: its season's figures beside the previous season's
-    (None when there is none), in six statements a season whatever the data size."""
+    (None when there is none), in six statements a season whatever the data size when
+    they are counted, none when they are kept from an earlier request."""
     season, previous = selection.season, selection.previous
     return Dashboard(
         title=selection.title,
@@ -369,12 +386,25 @@ def dashboard(selection: Selection) -> Dashboard:
         season_id=season.id if season else None,
         previous_season=previous.code if previous else None,
         program=selection.program.code if selection.program else None,
-        current=_figures(selection, season) if season else Figures(),
-        previous=_figures(selection, previous) if previous else None,
+        current=_kept_figures(selection, season) if season else Figures(),
+        previous=_kept_figures(selection, previous) if previous else None,
         kind=selection.kind,
         program_id=selection.program.id if selection.program else None,
         nmo=selection.nmo.code if selection.nmo else None,
     )
+
+
+def dashboard_page(selection: Selection) -> DashboardPage:
+    """What the selection's dashboard page and its ``data.json`` show, kept as long as the
+    figures it is made of."""
+    if selection.season is None:
+        return summary.dashboard_page(dashboard(selection))
+    today = clock.today()
+    seasons = [s for s in (selection.season, selection.previous) if s is not None]
+    keys = [_season_key(selection, season, today) for season in seasons]
+    key = "page:" + "|".join(k for k, _ in keys)
+    running = any(r for _, r in keys)
+    return kept(key, running, lambda: summary.dashboard_page(dashboard(selection)))
 
 
 # The public statistics

@@ -26,7 +26,6 @@ Not protected: what changes from one day to the next (the figures are live), and
 federation-wide differences between the funnel's stages, which name no NMO.
 """
 
-import hashlib
 import heapq
 from collections import deque
 from dataclasses import dataclass, replace
@@ -37,18 +36,19 @@ from flask import Response, render_template, request
 from exchange import clock
 from exchange.auth.decorators import public
 from exchange.csv_files import write_csv
-from exchange.extensions import cache, db
+from exchange.extensions import cache
 from exchange.organizations.queries import programs, seasons_newest_first
 from exchange.reports import queries
 from exchange.reports.figures import (
     FEWER_THAN,
     SMALLEST_PUBLIC_COUNT,
     STAGES,
-    Figures,
     public_count,
     stage_label,
 )
 from exchange.reports.pages import bp
+from exchange.reports.records import Figures
+from exchange.reports.recount import database_mark
 from exchange.reports.selection import NotFound, Selection, public_selection
 
 # The figures are worked out at most once per ten minutes for each season and program.
@@ -388,14 +388,9 @@ def csv_rows(season_code: str, sections: list[Section]) -> list[tuple]:
 
 
 def cache_key(season_code: str, program_code: str, today: date) -> str:
-    """Where one program's section is kept. The key starts with the database's own mark,
-    so that two apps on one cache (the SQLite and PostgreSQL test runs on one Redis, a
-    staging and a production site) never read each other's figures; today's date starts
-    a new key every day."""
-    # The address with its password left out: the same database, whoever connects.
-    address = db.engine.url.render_as_string(hide_password=True)
-    database = hashlib.sha256(address.encode()).hexdigest()[:16]
-    return f"statistics:{database}:{season_code}:{program_code}:{today.isoformat()}"
+    """Where one program's section is kept: under the database's own mark
+    (exchange.reports.recount), and under a new key every day."""
+    return f"statistics:{database_mark()}:{season_code}:{program_code}:{today.isoformat()}"
 
 
 def sections_of(selection: Selection) -> list[Section]:

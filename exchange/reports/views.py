@@ -15,16 +15,10 @@ from exchange.auth.models import Role
 from exchange.auth.permissions import is_admin, memberships_of, report_programs_of_nmo
 from exchange.organizations.queries import active_nmos
 from exchange.reports import queries
-from exchange.reports.charts import charts
-from exchange.reports.figures import STAGES, stage_label, tables
+from exchange.reports.figures import STAGES, stage_label
 from exchange.reports.pages import bp, dashboard_routes, selection_or_abort
 from exchange.reports.selection import FEDERATION, LC_KIND, NMO_KIND, Selection
-
-# The side each column of an NMO's and an LC's dashboard shows, by its funnel's name.
-SIDES = ("Outgoing", "Incoming")
-# A table shows this many rows on the page (the flows of the federation run to thousands);
-# its CSV has them all.
-SHOWN_ROWS = 20
+from exchange.reports.summary import SHOWN_ROWS
 
 
 @dataclass(frozen=True)
@@ -43,14 +37,10 @@ class Export:
 def dashboard(kind: str, key: str):
     """A dashboard's page: its figures as tables, its charts' placeholders, its downloads."""
     selection = selection_or_abort(kind, key)
-    figures = queries.dashboard(selection)
     return render_template(
         "reports/dashboard.html",
         selection=selection,
-        dashboard=figures,
-        tables=tables(figures),
-        charted=set(charts(figures)),
-        sides=SIDES if selection.kind != FEDERATION else (),
+        page=queries.dashboard_page(selection),
         trail=_breadcrumbs(selection),
         up=_dashboard_above(selection),
         below=_dashboards_below(selection),
@@ -191,11 +181,14 @@ def _exports(selection: Selection) -> list[Export]:
         )
     program_arg = {"program": program.code.lower()} if program else {}
     if current_user.has_role(Role.NATIONAL_OFFICER, Role.ADMIN):
+        nmo_arg = {"nmo": nmo.code} if nmo is not None else {}
         exports.append(
             Export(
-                "Contracts of the season",
-                url_for("contracts.export", season=season.code, **program_arg),
-                note="The contracts you may see: your NMO's, or every NMO's for an admin.",
+                f"Contracts of {nmo.acronym}" if nmo is not None else "Contracts of the season",
+                url_for("contracts.export", season=season.code, **program_arg, **nmo_arg),
+                note="The contracts it sends or hosts, as far as you may see them."
+                if nmo is not None
+                else "Every NMO's contracts.",
             )
         )
     if nmo is not None:

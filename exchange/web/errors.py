@@ -47,7 +47,10 @@ def handle_http_error(error: HTTPException):
         return problem(error.code or 500, error.name, error.description)
     code = error.code if error.code in ERROR_PAGES else 500
     template = f"errors/{code}.html" if code in (400, 403, 404, 500) else "errors/generic.html"
-    return render_template(template, error=error), error.code
+    # What the view said when it refused (``abort(404, "No NMO has the code XY.")``), not
+    # Werkzeug's general words for the status.
+    said = error.description if error.description != type(error).description else None
+    return render_template(template, error=error, detail=said), error.code
 
 
 def handle_csrf_error(error: CSRFError):

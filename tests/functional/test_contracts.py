@@ -414,6 +414,27 @@ def test_export_lists_the_seasons_visible_contracts(client, federation, partners
     ]
 
 
+def test_export_of_one_nmo_keeps_to_it_and_to_what_the_user_may_see(
+    client, federation, partners, login
+):
+    login(federation.admin)
+    response = client.get("/contracts/export.csv?season=2026/27&program=SCOPE&nmo=SISM")
+    assert 'filename="contracts-2026-27-SISM-scope.csv"' in response.headers["Content-Disposition"]
+    assert response.get_data(as_text=True).splitlines()[1:] == [
+        "2026/27,SCOPE,SLOMSIC,SISM,bilateral,0,0,0,4,0,0,0,0,0,0,0,0,confirmed"
+    ]
+    assert client.get("/contracts/export.csv?season=2026/27&nmo=NOPE").status_code == 404
+    client.post("/logout")
+    # CROMSIC's officer sees none of Italy's contracts, whatever the URL asks for.
+    login(federation.national_officer)
+    response = client.get("/contracts/export.csv?season=2026/27&nmo=SISM")
+    assert response.get_data(as_text=True).splitlines() == [HEADER + ",status"]
+    response = client.get("/contracts/export.csv?season=2026/27&nmo=AMSA")
+    assert response.get_data(as_text=True).splitlines()[1:] == [
+        "2026/27,SCOPE,CROMSIC,AMSA,unilateral,0,0,0,0,0,1,0,0,0,0,0,0,confirmed"
+    ]
+
+
 def _upload(client, text: str | bytes, name="contracts.csv", follow=False):
     data = text.encode() if isinstance(text, str) else text
     # Encoded in memory: the test client would spool a large body to a file it never closes.

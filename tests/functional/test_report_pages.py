@@ -186,7 +186,7 @@ def test_an_nmo_dashboard_shows_outgoing_and_incoming_side_by_side(client, login
         for endpoint in ("applications.export_csv", "applications.export_xlsx"):
             url = url_for(endpoint, queue=queue, state="all", season=season.id, **side)
             assert url in hrefs
-    assert url_for("contracts.export", season="2026/27") in hrefs
+    assert url_for("contracts.export", season="2026/27", nmo="CROMSIC") in hrefs
     assert url_for("placements.export", program="SCOPE", nmo="CROMSIC", season="2026/27") in hrefs
     # The breadcrumbs: no link to the federation's dashboard, which is the admins'.
     assert _federation_url(season="2026/27") not in hrefs
@@ -316,6 +316,14 @@ def test_unknown_dashboards_seasons_and_programs_are_not_found(client, login, re
     response = client.get(url)
     assert response.status_code == 404
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_the_not_found_page_says_what_is_not_there(client, login, reports):
+    world, _ = reports
+    login(world.federation.admin)
+    assert "There is no NMO NOPE." in client.get("/reports/nmos/NOPE").get_data(as_text=True)
+    general = client.get("/no/such/page").get_data(as_text=True)
+    assert "There is nothing at this address." in general
 
 
 def test_a_program_the_officer_holds_no_role_in_is_not_found(client, login, reports):

@@ -294,7 +294,7 @@ def test_thousands_read_with_separators(client, exchanges, monkeypatch):
 
     def many(selection):
         figures = real(selection)
-        flows = tuple(replace(f, students=f.students * 1000) for f in figures.flows)
+        flows = tuple(f._replace(students=f.students * 1000) for f in figures.flows)
         return replace(figures, flows=flows)
 
     monkeypatch.setattr(statistics.queries, "public_figures", many)

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
+import time_machine
 
 from exchange import clock
 from exchange.applications import deadlines
@@ -19,11 +21,11 @@ from exchange.applications.models import Application, Preference
 from exchange.applications.states import State
 from exchange.auth.models import Role, User
 from exchange.contracts.models import Contract, ContractKind, ContractStatus
-from exchange.extensions import db
+from exchange.extensions import cache, db
 from exchange.organizations.models import NMO, LocalCommittee
 from exchange.placements.models import Placement, PlacementCapacity
 from exchange.reports import queries
-from exchange.reports.figures import BalancePair, Flow, LateCards, Occupancy
+from exchange.reports.records import BalancePair, Flow, LateCards, Occupancy
 from exchange.reports.selection import select_dashboard
 from tests import builders
 from tests.integration.steps import research_project
@@ -681,6 +683,7 @@ def test_a_dashboard_sends_as_many_statements_whatever_the_data_size(
 
     def statements() -> int:
         db.session.expire_all()
+        cache.clear()  # count them, rather than read them as counted before
         selection = select_dashboard(federation.admin, kind, key, NOW, "")
         with count_queries() as counted:
             dashboard = queries.dashboard(selection)
@@ -694,3 +697,91 @@ def test_a_dashboard_sends_as_many_statements_whatever_the_data_size(
     assert small == large
     # Six a season: flows, funnels, late cards, balance, occupancy (2).
     assert large == 12
+
+
+# Kept figures (exchange.reports.recount)
+
+
+def _statements(count_queries, federation) -> tuple[int, object]:
+    """The statements a federation dashboard sends, and the dashboard."""
+    selection = select_dashboard(federation.admin, "federation", "", NOW, "")
+    with count_queries() as counted:
+        dashboard = queries.dashboard(selection)
+    return counted.value, dashboard
+
+
+def _students(dashboard, sending="CRO", host="SLO") -> int:
+    flows = dashboard.current.flows
+    return sum(f.students for f in flows if (f.sending, f.host) == (sending, host))
+
+
+def test_figures_are_kept_until_a_commit_changes_what_they_count(federation, count_queries):
+    db.session.commit()
+    counted, first = _statements(count_queries, federation)
+    assert counted == 12  # both seasons counted
+    kept, again = _statements(count_queries, federation)
+    assert kept == 0 and again == first
+
+    _application(federation.split, federation.slo, State.NOMINATED, contract=federation.cro_to_slo)
+    db.session.commit()
+    recounted, after = _statements(count_queries, federation)
+
+    # Today's season is counted again, with the new student; the previous one, ended, is
+    # history and kept.
+    assert recounted == 6
+    assert _students(after) == _students(first) + 1
+    assert after.previous == first.previous
+
+
+def test_a_write_rolled_back_or_of_nothing_counted_keeps_the_figures(federation, count_queries):
+    db.session.commit()
+    _statements(count_queries, federation)
+
+    _application(federation.split, federation.slo, State.NOMINATED, contract=federation.cro_to_slo)
+    db.session.rollback()
+    assert _statements(count_queries, federation)[0] == 0
+
+    federation.admin.name = "Another name"  # users are not counted
+    db.session.commit()
+    assert _statements(count_queries, federation)[0] == 0
+
+
+def test_a_guarded_update_statement_counts_again(federation, count_queries):
+    # The cycle moves states with one UPDATE statement (exchange.applications.moves), past
+    # the unit of work: that too is a change.
+    db.session.commit()
+    _, first = _statements(count_queries, federation)
+    nominated = federation.applications["cro_to_bra"]
+    db.session.execute(
+        sa.update(Application)
+        .where(Application.id == nominated.id)
+        .values(state=State.WITHDRAWN, closed_at=clock.now(), closing_reason="Plans changed.")
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    recounted, after = _statements(count_queries, federation)
+    assert recounted == 6
+    assert _students(after, "CRO", "BRA") == _students(first, "CRO", "BRA") - 1
+
+
+def test_figures_are_kept_a_while_at_most_and_counted_anew_each_day(federation, count_queries):
+    db.session.commit()
+    _statements(count_queries, federation)
+    start = clock.now()
+    # Today's season at most ten minutes, in case a write went past this app's session;
+    # the ended season an hour.
+    with time_machine.travel(start + timedelta(minutes=11), tick=False):
+        assert _statements(count_queries, federation)[0] == 6
+    with time_machine.travel(start + timedelta(minutes=61), tick=False):
+        assert _statements(count_queries, federation)[0] == 12
+
+
+def test_every_figure_is_counted_anew_on_a_new_day(federation, count_queries):
+    # A card pending today may be overdue tomorrow.
+    db.session.commit()
+    evening = datetime.combine(clock.today(), datetime.min.time(), clock.now().tzinfo)
+    with time_machine.travel(evening + timedelta(hours=23, minutes=58), tick=False):
+        assert _statements(count_queries, federation)[0] == 12
+        assert _statements(count_queries, federation)[0] == 0
+    with time_machine.travel(evening + timedelta(days=1, minutes=1), tick=False):
+        assert _statements(count_queries, federation)[0] == 12

@@ -7,19 +7,18 @@ import io
 import json
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 from openpyxl import load_workbook
 
 from exchange.csv_files import write_table_csv, write_tables_csv
 from exchange.reports import charts as chart_data
-from exchange.reports import figures
+from exchange.reports import figures, summary
 from exchange.reports.display import NONE_SHOWN, display
-from exchange.reports.figures import (
-    FEWER_THAN,
-    TABLE_KEYS,
+from exchange.reports.figures import FEWER_THAN, TABLE_KEYS, Cell, tables
+from exchange.reports.records import (
     BalancePair,
-    Cell,
     Dashboard,
     Figures,
     Flow,
@@ -179,7 +178,7 @@ def test_the_flows_table_without_a_previous_season_shows_no_change_not_zero():
     assert t.header == ("Sending NMO", "Host NMO", "Students", "Previous season", "Change")
     assert t.rows[0] == ("HR", "SI", 9, None, None)
     assert column(t, "Students") == [9, 7, 5, 3, 2, 1]
-    assert t.shown_rows[0][3].text == t.shown_rows[0][4].text == NONE_SHOWN
+    assert t.shown_rows()[0][3].text == t.shown_rows()[0][4].text == NONE_SHOWN
 
 
 def test_the_flows_table_sets_each_pair_beside_the_previous_season_s():
@@ -191,8 +190,8 @@ def test_the_flows_table_sets_each_pair_beside_the_previous_season_s():
         ("SI", "HR", 7, 0, 7),  # new this season: the previous season had none
         ("HR", "DE", 0, 6, -6),  # gone this season, still shown
     )
-    assert [c.text for c in t.shown_rows[2]] == ["HR", "DE", "0", "6", "-6"]
-    assert t.shown_rows[0][4].numeric and not t.shown_rows[0][0].numeric
+    assert [c.text for c in t.shown_rows()[2]] == ["HR", "DE", "0", "6", "-6"]
+    assert t.shown_rows()[0][4].numeric and not t.shown_rows()[0][0].numeric
 
 
 def test_the_flow_matrix_and_region_tables():
@@ -323,8 +322,8 @@ def test_each_late_card_number_links_to_the_applications_it_counts():
     assert first[2] == 0
     assert first[5:] == (6, None)
     assert t.values[0] == ["SLOMSIC (Slovenia)", 2, 0, 1, 3, 6, None]
-    assert t.shown_rows[0][1].filters == first[1].filters
-    assert t.shown_rows[0][2].filters is None
+    assert t.shown_rows()[0][1].filters == first[1].filters
+    assert t.shown_rows()[0][2].filters is None
 
 
 def test_late_cards_of_an_nmo_link_per_lc_and_keep_the_program():
@@ -453,7 +452,7 @@ def test_without_a_previous_season_the_comparison_shows_dashes():
     assert t.header[2] == "Previous season"
     row = next(r for r in t.rows if r[0] == "Students in flows")
     assert row == ("Students in flows", 3, None, None, None)
-    assert [c.text for c in t.shown_rows[t.rows.index(row)]][2:] == [NONE_SHOWN] * 3
+    assert [c.text for c in t.shown_rows()[t.rows.index(row)]][2:] == [NONE_SHOWN] * 3
 
 
 def test_two_funnels_are_named_in_the_comparison():
@@ -578,9 +577,9 @@ def test_bar_charts_show_the_fifteen_largest():
     assert chart["categories"][0] == "N29 ↔ SI (SCOPE)"
 
 
-def test_the_json_holds_the_charts_and_every_table_s_values():
+def test_the_json_holds_the_charts():
     board = full_dashboard()
-    data = json.loads(json.dumps(chart_data.report_data(board)))
+    data = json.loads(json.dumps(summary.page_data(summary.dashboard_page(board))))
     assert {k: data[k] for k in ("title", "season", "previous_season", "program", "empty")} == {
         "title": "The federation",
         "season": "2026/27",
@@ -588,17 +587,16 @@ def test_the_json_holds_the_charts_and_every_table_s_values():
         "program": None,
         "empty": False,
     }
+    assert set(data) == {"title", "season", "previous_season", "program", "empty", "charts"}
     assert data["charts"] == json.loads(json.dumps(chart_data.charts(board)))
-    assert [t["key"] for t in data["tables"]] == list(TABLE_KEYS)
-    late = next(t for t in data["tables"] if t["key"] == "late_cards")
-    assert set(late) == {"key", "title", "header", "rows"}
-    assert late["rows"][0] == ["SLOMSIC (Slovenia)", 2, 0, 1, 3, 6, 6]
+    assert set(data["charts"]) == {"flows", "funnel", "late_cards", "balance", "occupancy"}
 
 
 def test_the_shaping_modules_import_no_flask_and_no_sqlalchemy():
     code = (
-        "import sys; import exchange.reports.figures, exchange.reports.charts, "
-        "exchange.reports.display; "
+        "import sys; import exchange.reports.figures, exchange.reports.records, "
+        "exchange.reports.charts, "
+        "exchange.reports.display, exchange.reports.summary; "
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'sqlalchemy')))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -651,3 +649,61 @@ def test_a_workbook_has_one_sheet_per_table_with_names_a_spreadsheet_takes():
     assert [c.value for c in sheet[2]] == ["CROMSIC", 1234567, 66.7, None]
     assert sheet.column_dimensions["B"].width == 10
     assert load_workbook(io.BytesIO(write_workbook([]))).sheetnames == ["Sheet"]
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 50])
+def test_a_page_s_tables_are_the_first_rows_of_the_whole_tables(limit):
+    board = full_dashboard()
+    many = [Flow(f"S{n:03}", f"H{n % 7}", n % 5 + 1) for n in range(60)]
+    board = Dashboard(
+        title=board.title,
+        season=board.season,
+        season_id=board.season_id,
+        previous_season=board.previous_season,
+        program=None,
+        current=replace(board.current, flows=board.current.flows + tuple(many)),
+        previous=board.previous,
+    )
+    whole, cut = tables(board), tables(board, limit)
+    assert [t.key for t in cut] == [t.key for t in whole]
+    for full, first in zip(whole, cut, strict=True):
+        assert first.rows == full.rows[:limit], full.key
+        assert first.total_rows == len(full.rows), full.key
+
+
+def test_a_page_holds_each_table_s_first_rows_the_charts_and_the_sides():
+    flows = (
+        *(Flow("CROMSIC", f"H{n}", n) for n in range(1, 8)),
+        Flow("SLOMSIC", "CROMSIC", 4),
+        Flow("BRA", "CROMSIC", 2),
+        Flow("SLOMSIC", "H1", 9),  # neither side of CROMSIC
+    )
+    outgoing = Funnel("Outgoing", {"nominated": 3}, {"submitted": 3, "nominated": 3})
+    incoming = Funnel("Incoming", {"accepted": 6}, {"nominated": 6, "accepted": 6})
+    board = Dashboard(
+        title="CROMSIC",
+        season="2026/27",
+        season_id=1,
+        previous_season="2025/26",
+        program=None,
+        current=Figures(flows=flows, funnels=(outgoing, incoming)),
+        previous=Figures(funnels=(Funnel("Outgoing", {}, {"submitted": 1}),)),
+        kind="nmo",
+        nmo="CROMSIC",
+    )
+    page = summary.dashboard_page(board, limit=3)
+    assert [t.rows for t in page.tables] == [t.rows for t in tables(board, 3)]
+    assert page.charts == chart_data.charts(board)
+    out, into = page.sides
+    assert (out.name, out.funnel, out.previous.reached) == ("Outgoing", outgoing, {"submitted": 1})
+    assert out.students == sum(range(1, 8))
+    assert out.partners == (("H7", 7), ("H6", 6), ("H5", 5), ("H4", 4), ("H3", 3))
+    assert out.partner_count == 7
+    assert (into.name, into.funnel, into.previous) == ("Incoming", incoming, None)
+    assert (into.students, into.partners, into.partner_count) == (
+        6,
+        (("SLOMSIC", 4), ("BRA", 2)),
+        2,
+    )
+    # The federation's dashboard has no sides.
+    assert summary.dashboard_page(replace(board, kind="federation")).sides == ()
