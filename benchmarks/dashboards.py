@@ -10,8 +10,10 @@ PostgreSQL databases, ``<prefix>_1season`` and ``<prefix>_5seasons`` on ``--serv
 (same seasons, applications and seed, ending with today's season); ``--reseed`` builds them
 again. Then, with the Flask test client, the demo admin asks for the federation's
 dashboard, the demo national officer for their NMO's, and the demo local officer for their
-LC's: each page and its ``data.json``, after warm-up requests, several times. The time is
-the whole request inside the app (routing, SQL, rendering), without the network.
+LC's: each page and its ``data.json``, after warm-up requests, several times, a request on
+one database then on the other, so that both sizes meet the same moments of a noisy
+machine. The time is the whole request inside the app (routing, SQL, rendering), without
+the network.
 
 The app keeps each season's figures in the cache (exchange.reports.recount: Redis, as in
 production, when ``--redis`` answers), so each URL is measured three ways (MODES):
@@ -71,6 +73,7 @@ MODES = {
 class Measured:
     """One URL's requests: their times in ms and the SQL statements of each."""
 
+    seasons: int  # of the database
     dashboard: str  # "federation", "nmo" or "lc"
     what: str  # "page" or "data.json"
     mode: str  # one of MODES
@@ -130,12 +133,22 @@ def main() -> int:
         parser.error("--requests must be at least 2 (for the p90)")
 
     counts = (arguments.seasons_only,) if arguments.seasons_only else SEASON_COUNTS
-    results: dict[int, list[Measured]] = {}
-    for seasons in counts:
-        url = database_url(arguments.server, arguments.database_prefix, seasons)
-        results[seasons] = benchmark(url, seasons, arguments)
-    if arguments.seed_only:
-        return 0
+    with tempfile.TemporaryDirectory(prefix="exchange-dashboards-") as folder:
+        # The instance folder holds nothing the benchmark needs: keep it out of the project's.
+        os.environ["EXCHANGE_INSTANCE_PATH"] = str(Path(folder) / "instance")
+        apps = {}
+        for seasons in counts:
+            url = database_url(arguments.server, arguments.database_prefix, seasons)
+            apps[seasons] = prepared_app(url, seasons, arguments)
+        if arguments.seed_only:
+            return 0
+        try:
+            results = measure(apps, arguments.requests, arguments.warm_ups)
+        finally:
+            for app in apps.values():
+                with app.app_context():
+                    db.session.remove()
+                    db.engine.dispose()
     return report(results, arguments.applications)
 
 
@@ -144,37 +157,29 @@ def database_url(server: str, prefix: str, seasons: int) -> str:
     return make_url(server).set(database=name).render_as_string(hide_password=False)
 
 
-def benchmark(url: str, seasons: int, arguments) -> list[Measured]:
-    """Seed (or reuse) the database of ``seasons`` seasons, then measure its dashboards."""
+def prepared_app(url: str, seasons: int, arguments):
+    """The app on the database of ``seasons`` seasons, seeded (or reused)."""
     create_database_if_missing(url)
-    with tempfile.TemporaryDirectory(prefix="exchange-dashboards-") as folder:
-        # The instance folder holds nothing the benchmark needs: keep it out of the project's.
-        os.environ["EXCHANGE_INSTANCE_PATH"] = str(Path(folder) / "instance")
 
-        class BenchmarkConfig(DevelopmentConfig):
-            SQLALCHEMY_DATABASE_URI = url
-            WTF_CSRF_ENABLED = False  # the test client logs in without reading the form
-            RATELIMIT_ENABLED = False
-            CACHE_KEY_PREFIX = "exchange-benchmark:"  # cleared between requests
-            PUBLIC_URL = "http://localhost"
+    class BenchmarkConfig(DevelopmentConfig):
+        SQLALCHEMY_DATABASE_URI = url
+        WTF_CSRF_ENABLED = False  # the test client logs in without reading the form
+        RATELIMIT_ENABLED = False
+        CACHE_KEY_PREFIX = "exchange-benchmark:"  # cleared between requests
+        PUBLIC_URL = "http://localhost"
 
-        if redis_answers(arguments.redis):
-            BenchmarkConfig.CACHE_TYPE = "RedisCache"
-            BenchmarkConfig.CACHE_REDIS_URL = arguments.redis
-        else:
-            print(f"{arguments.redis} does not answer: the cache is the process's memory")
-            BenchmarkConfig.CACHE_TYPE = "SimpleCache"
+    if redis_answers(arguments.redis):
+        BenchmarkConfig.CACHE_TYPE = "RedisCache"
+        BenchmarkConfig.CACHE_REDIS_URL = arguments.redis
+    else:
+        print(f"{arguments.redis} does not answer: the cache is the process's memory")
+        BenchmarkConfig.CACHE_TYPE = "SimpleCache"
 
-        app = create_app(BenchmarkConfig)
-        with app.app_context():
-            try:
-                seed(url, seasons, arguments)
-                if arguments.seed_only:
-                    return []
-                return measure(app, seasons, arguments.requests, arguments.warm_ups)
-            finally:
-                db.session.remove()
-                db.engine.dispose()
+    app = create_app(BenchmarkConfig)
+    with app.app_context():
+        seed(url, seasons, arguments)
+        db.session.remove()
+    return app
 
 
 def redis_answers(url: str) -> bool:
@@ -283,7 +288,9 @@ def dashboards() -> list[tuple[str, str, str]]:
     return found
 
 
-def measure(app, seasons: int, requests: int, warm_ups: int) -> list[Measured]:
+def measure(apps: dict, requests: int, warm_ups: int) -> list[Measured]:
+    """Each dashboard's URLs in each mode, a request on each database in turn, so that the
+    sizes are compared in the same moments of a noisy machine."""
     from exchange.demo import DEMO_PASSWORD
     from exchange.extensions import cache
     from exchange.reports.recount import new_generation
@@ -295,40 +302,56 @@ def measure(app, seasons: int, requests: int, warm_ups: int) -> list[Measured]:
     def count(connection, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
-    sa.event.listen(db.engine, "before_cursor_execute", count)
+    urls = {}  # seasons: [(dashboard, what, path)]
+    clients = {}  # (seasons, dashboard): its logged-in test client
+    for seasons, app in apps.items():
+        with app.app_context():
+            sa.event.listen(db.engine, "before_cursor_execute", count)
+            urls[seasons] = []
+            for dashboard, email, prefix in dashboards():
+                client = app.test_client()
+                response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+                if response.status_code != 302:
+                    sys.exit(f"{email} could not log in: {response.status_code}")
+                clients[(seasons, dashboard)] = client
+                urls[seasons].append((dashboard, "page", prefix))
+                urls[seasons].append((dashboard, "data.json", prefix.rstrip("/") + "/data.json"))
     results = []
-    try:
-        for dashboard, email, prefix in dashboards():
-            client = app.test_client()
-            response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
-            if response.status_code != 302:
-                sys.exit(f"{email} could not log in: {response.status_code}")
-            page = prefix
-            data = prefix.rstrip("/") + "/data.json"
-            for what, path in (("page", page), ("data.json", data)):
-                for mode in MODES:
-                    for _ in range(warm_ups):
-                        before[mode]()
-                        check(client.get(path), path, what)
-                    times, queries = [], []
-                    for _ in range(requests):
+    for index in range(len(next(iter(urls.values())))):
+        for mode in MODES:
+            times = {seasons: [] for seasons in apps}
+            queries = {seasons: [] for seasons in apps}
+            for round_ in range(warm_ups + requests):
+                for seasons, app in apps.items():
+                    dashboard, what, path = urls[seasons][index]
+                    with app.app_context():
                         before[mode]()
                         statements.clear()
                         started = time.perf_counter()
-                        response = client.get(path)
-                        times.append((time.perf_counter() - started) * 1000)
-                        queries.append(len(statements))
+                        response = clients[(seasons, dashboard)].get(path)
+                        elapsed = (time.perf_counter() - started) * 1000
                         check(response, path, what)
-                    measured = Measured(dashboard, what, mode, path, tuple(times), tuple(queries))
-                    results.append(measured)
-                    print(
-                        f"{seasons} season(s)  {dashboard:<10} {what:<9} {mode:<14} "
-                        f"median {measured.median:7.1f} ms  p90 {measured.p90:7.1f} ms  "
-                        f"{measured.query_count:>5} queries",
-                        flush=True,
-                    )
-    finally:
-        sa.event.remove(db.engine, "before_cursor_execute", count)
+                    if round_ >= warm_ups:
+                        times[seasons].append(elapsed)
+                        queries[seasons].append(len(statements))
+            for seasons in apps:
+                dashboard, what, path = urls[seasons][index]
+                measured = Measured(
+                    seasons,
+                    dashboard,
+                    what,
+                    mode,
+                    path,
+                    tuple(times[seasons]),
+                    tuple(queries[seasons]),
+                )
+                results.append(measured)
+                print(
+                    f"{seasons} season(s)  {dashboard:<10} {what:<9} {mode:<14} "
+                    f"median {measured.median:7.1f} ms  p90 {measured.p90:7.1f} ms  "
+                    f"{measured.query_count:>5} queries",
+                    flush=True,
+                )
     return results
 
 
@@ -345,10 +368,11 @@ def check(response, path: str, what: str) -> None:
         sys.exit(f"{path}: not the dashboard's JSON ({response.mimetype})")
 
 
-def report(results: dict[int, list[Measured]], applications: int) -> int:
+def report(measured: list[Measured], applications: int) -> int:
     """Print the summary table (Markdown, for the README) and check the targets."""
     print()
-    counts = sorted(results)
+    counts = sorted({m.seasons for m in measured})
+    results = {seasons: [m for m in measured if m.seasons == seasons] for seasons in counts}
     header = ["Dashboard"]
     for seasons in counts:
         label = f"{seasons} season{'s' if seasons > 1 else ''}"
