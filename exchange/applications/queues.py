@@ -30,6 +30,7 @@ from exchange.months import format_month, month_name
 from exchange.organizations.models import NMO, LocalCommittee, Program, Season
 from exchange.organizations.queries import current_season
 from exchange.placements.models import Placement, PlacementCapacity
+from exchange.web.arguments import id_arg
 from exchange.web.paging import page_of
 
 QUEUES = {
@@ -47,9 +48,6 @@ def late_condition(card: str, today: date):
 # ?card=ca|cc&due=...: the card is due soon, overdue, or came late.
 CARD_DUE = {"soon": due_soon_condition, "overdue": overdue_condition, "late": late_condition}
 CARD_DUE_WORDS = {"soon": "due soon", "overdue": "overdue", "late": "sent late"}
-# The largest id a query string may ask for: PostgreSQL's integer ends there, and a larger
-# number must not reach the database (past 2**63 SQLite refuses it too).
-MAX_ID = 2**31 - 1
 # The state filter's value for every state still on its way (submitted to in progress).
 OPEN = "open"
 # What each queue shows a national officer (or an admin) first: the applications waiting
@@ -221,6 +219,7 @@ class Filters:
     host: str = ""  # a host NMO's code
     host_lc_id: int | None = None  # an LC that hosts (host_lc_condition)
     home: str = ""  # a sending NMO's code
+    home_lc_id: int | None = None  # the students' own LC
     season_id: int | None = None
     all_seasons: bool = False
     fee_unpaid: bool = False
@@ -249,6 +248,8 @@ class Filters:
             args["host_lc"] = self.host_lc_id
         if self.home:
             args["home"] = self.home
+        if self.home_lc_id:
+            args["home_lc"] = self.home_lc_id
         if self.all_seasons:
             args["season"] = "all"
         elif self.season_id:
@@ -260,16 +261,6 @@ class Filters:
 
 def sort_keys(queue: str) -> set[str]:
     return {column.sort_key for column in COLUMNS[queue] if column.sort_key}
-
-
-def id_arg(args, name: str) -> int | None:
-    """The id the query string gives as ``name``; None when it gives none, or something
-    that can be no row's id (not a number, or larger than any)."""
-    try:
-        number = int(args.get(name, ""))
-    except ValueError:
-        return None
-    return number if 0 < number <= MAX_ID else None
 
 
 def read_filters(user, queue: str, args, season: Season | None = None) -> Filters:
@@ -298,6 +289,7 @@ def read_filters(user, queue: str, args, season: Season | None = None) -> Filter
         host=args.get("host", "").strip(),
         host_lc_id=id_arg(args, "host_lc"),
         home=args.get("home", "").strip(),
+        home_lc_id=id_arg(args, "home_lc"),
         season_id=season_id,
         all_seasons=all_seasons,
         fee_unpaid=fee_unpaid,
@@ -356,6 +348,8 @@ def queue_statement(user, filters: Filters):
     if filters.home:
         homes = select(NMO.id).where(NMO.code == filters.home)
         conditions.append(Application.home_nmo_id.in_(homes))
+    if filters.home_lc_id:
+        conditions.append(Application.home_lc_id == filters.home_lc_id)
     if filters.late:
         conditions.append(late_card_condition(clock.today()))
     if filters.card_filter:
@@ -454,6 +448,9 @@ def describe(user, filters: Filters, seasons: Sequence[Season], programs: Sequen
     parts.append(program.code if program else "both programs")
     if filters.home:
         parts.append(f"from {_nmo_name(filters.home)}")
+    if filters.home_lc_id:
+        lc = db.session.get(LocalCommittee, filters.home_lc_id)
+        parts.append(f"from {lc.name if lc else 'no such LC'}")
     if filters.host:
         parts.append(f"hosted by {_nmo_name(filters.host)}")
     if filters.host_lc_id:

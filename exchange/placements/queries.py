@@ -44,6 +44,11 @@ class Scope:
     def empty(self) -> bool:
         return not self.nmo_ids and not self.lc_ids
 
+    def narrowed_to_lc(self, lc: LocalCommittee) -> "Scope":
+        """Only ``lc``'s placements, when the scope holds them; none otherwise."""
+        held = lc.nmo_id in self.nmo_ids or lc.id in self.lc_ids
+        return Scope(self.program, frozenset(), frozenset({lc.id}) if held else frozenset())
+
     def where(self) -> ColumnElement[bool]:
         if self.empty:
             return false()
@@ -73,6 +78,11 @@ def officer_programs(user: User) -> list[Program]:
         return all_programs
     held = {m.program_id for m in user.officer_memberships()}
     return [p for p in all_programs if p.id in held]
+
+
+def federation_scope(program: Program) -> Scope:
+    """Every NMO's placements of ``program``: what an admin exports for the federation."""
+    return Scope(program, frozenset(db.session.scalars(select(NMO.id))), frozenset())
 
 
 def scope_for(user: User, program: Program, nmo: NMO | None = None) -> Scope:

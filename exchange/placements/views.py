@@ -18,7 +18,7 @@ from exchange.auth.models import Role
 from exchange.auth.permissions import can_manage_placement, is_admin
 from exchange.extensions import db
 from exchange.months import SEASON_MONTHS
-from exchange.organizations.models import NMO, Program, Season
+from exchange.organizations.models import NMO, LocalCommittee, Program, Season
 from exchange.organizations.queries import (
     active_nmos,
     current_season,
@@ -29,6 +29,7 @@ from exchange.organizations.queries import (
 from exchange.placements import csv_io, queries, services, transfer
 from exchange.placements.forms import DepartmentForm, ImportForm, ResearchProjectForm
 from exchange.placements.models import Placement, PlacementKind, ProjectType
+from exchange.web.arguments import id_arg
 from exchange.web.errors import safe_referrer
 from exchange.web.forms import ConfirmForm
 from exchange.web.paging import page_of
@@ -284,19 +285,30 @@ def reopen(placement_id: int):
 @bp.route("/export.csv")
 @role_required(*OFFICERS_AND_ADMINS)
 def export():
+    """The placements the user keeps as CSV; an admin's of one NMO (``?nmo=CODE``) or of
+    every NMO; ``?lc=<id>`` keeps to one of the LCs among them (a report's export)."""
     program, _ = _program()
     nmo = _chosen_nmo()
-    if is_admin(current_user) and nmo is None:
-        return _admin_needs_nmo(program)
     season = _season(_all_seasons())
     if season is None:
         abort(404)
-    scope = queries.scope_for(current_user, program, nmo)
+    if is_admin(current_user) and nmo is None:
+        scope = queries.federation_scope(program)
+    else:
+        scope = queries.scope_for(current_user, program, nmo)
+    lc = None
+    if "lc" in request.args:
+        lc_id = id_arg(request.args, "lc")
+        lc = None if lc_id is None else db.session.get(LocalCommittee, lc_id)
+        if lc is None:
+            abort(404, "There is no such local committee.")
+        scope = scope.narrowed_to_lc(lc)
     text = transfer.export_placements(scope, season)
     parts = [
         "placements",
         program.code,
         *([nmo.code] if nmo else []),
+        *([f"lc-{lc.id}"] if lc else []),
         season.code.replace("/", "-"),
     ]
     # The byte order mark makes spreadsheets read the file as UTF-8; the import accepts it.

@@ -13,10 +13,11 @@ from exchange.months import month_name
 from exchange.reports.figures import (
     KIND_LABELS,
     LATE_COLUMNS,
+    OTHERS,
     STAGES,
     by_gap,
+    grouped_flows,
     kind_rank,
-    largest_flows,
     late_counts,
     previous_funnels,
     season_months,
@@ -24,9 +25,9 @@ from exchange.reports.figures import (
 )
 from exchange.reports.records import Dashboard, Flow
 
-# The Sankey diagram draws this many flows, the rest as one "Others" flow; a bar chart
-# this many hosts or pairs.
-SANKEY_FLOWS = 12
+# The Sankey diagram draws the flows between this many sending NMOs and this many hosts,
+# the others grouped as "Others" on each side; a bar chart this many hosts or pairs.
+SANKEY_SIDE = 8
 CHART_BARS = 15
 
 
@@ -40,9 +41,9 @@ def _bar(categories, series, stacked=False, horizontal=False) -> dict:
     }
 
 
-def sankey(flows: Sequence[Flow]) -> dict:
+def sankey(flows: Sequence[Flow], left_out: int = 0) -> dict:
     """A Sankey diagram's data: sending nodes labelled by NMO code, host nodes "→ CODE",
-    and each flow as indexes into the labels."""
+    each flow as indexes into the labels, and how many students are ``left_out``."""
     labels: list[str] = []
     index: dict[tuple[str, str], int] = {}
     for side, name in [("sending", f.sending) for f in flows] + [("host", f.host) for f in flows]:
@@ -55,6 +56,7 @@ def sankey(flows: Sequence[Flow]) -> dict:
         "source": [index[("sending", f.sending)] for f in flows],
         "target": [index[("host", f.host)] for f in flows],
         "value": [f.students for f in flows],
+        "left_out": left_out,
     }
 
 
@@ -125,9 +127,14 @@ def charts(dashboard: Dashboard) -> dict:
     bar charts of the funnel, the late cards, the balance and the occupancy. A figure with
     nothing to draw is left out: the page shows its empty state instead."""
     drawn = {}
-    flows = largest_flows(dashboard.current.flows, SANKEY_FLOWS)
+    grouped = grouped_flows(dashboard.current.flows, SANKEY_SIDE)
+    # Between the NMOs not named the flow says nothing but its size, and at the
+    # federation's scale it would crowd the named ones out: the chart leaves it out and
+    # says how many students it holds.
+    between_others = [f for f in grouped if (f.sending, f.host) == (OTHERS, OTHERS)]
+    flows = [f for f in grouped if f not in between_others]
     if flows:
-        drawn["flows"] = sankey(flows)
+        drawn["flows"] = sankey(flows, left_out=sum(f.students for f in between_others))
     for key, chart in (
         ("funnel", _funnel_chart),
         ("late_cards", _late_cards_chart),

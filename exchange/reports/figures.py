@@ -1,7 +1,7 @@
-"""A dashboard's figures (exchange.reports.records) shaped for people: pure Python, no
-Flask, no SQLAlchemy: the tables a page, a CSV and an XLSX show (``tables``), the charts' data the
-browser draws (``charts``), the largest flows with the rest as "Others", conversion rates,
-the change from the previous season, and the public page's "fewer than 5".
+"""A dashboard's figures (exchange.reports.records) shaped for people, in pure Python (no
+Flask, no SQLAlchemy): the tables a page, a CSV and an XLSX show (``tables``), the flows
+of the largest NMOs with the rest as "Others", conversion rates, the change from the
+previous season, and the public page's "fewer than 5".
 """
 
 import heapq
@@ -158,20 +158,6 @@ def _state_rank(state: str) -> int:
 # Flows
 
 
-def _by_students(flows: Iterable[Flow]) -> list[Flow]:
-    return sorted(flows, key=lambda f: (-f.students, f.sending, f.host))
-
-
-def largest_flows(flows: Iterable[Flow], keep: int) -> tuple[Flow, ...]:
-    """The ``keep`` largest flows, largest first, and the rest added up as one flow from
-    "Others" to "Others" (left out when there is no rest)."""
-    ordered = [f for f in _by_students(flows) if f.students > 0]
-    kept, rest = ordered[:keep], ordered[keep:]
-    if rest:
-        kept.append(Flow(OTHERS, OTHERS, sum(f.students for f in rest)))
-    return tuple(kept)
-
-
 def _totals(flows: Iterable[Flow]) -> tuple[dict[str, int], dict[str, int]]:
     sent: dict[str, int] = defaultdict(int)
     hosted: dict[str, int] = defaultdict(int)
@@ -186,21 +172,41 @@ def _largest(totals: dict[str, int], keep: int | None) -> list[str]:
     return names if keep is None else names[:keep]
 
 
+def _grouped(flows: Iterable[Flow], keep: int | None):
+    """The ``keep`` largest senders and hosts (None: all), each with "Others" after them
+    when some are left out, and the students between them, the rest added up under
+    "Others" on its side."""
+    flows = [f for f in flows if f.students > 0]
+    sent, hosted = _totals(flows)
+    senders, hosts = _largest(sent, keep), _largest(hosted, keep)
+    kept_senders, kept_hosts = set(senders), set(hosts)
+    cells: dict[tuple[str, str], int] = defaultdict(int)
+    for flow in flows:
+        row = flow.sending if flow.sending in kept_senders else OTHERS
+        column = flow.host if flow.host in kept_hosts else OTHERS
+        cells[(row, column)] += flow.students
+    senders += [OTHERS] if len(senders) < len(sent) else []
+    hosts += [OTHERS] if len(hosts) < len(hosted) else []
+    return senders, hosts, cells
+
+
+def grouped_flows(flows: Iterable[Flow], keep: int) -> tuple[Flow, ...]:
+    """The flows between the ``keep`` largest sending NMOs and the ``keep`` largest hosts,
+    every other sender and host grouped as "Others" on its side: the largest first, the
+    flows of "Others" after the named ones."""
+    _, _, cells = _grouped(flows, keep)
+    grouped = [Flow(sending, host, n) for (sending, host), n in cells.items()]
+    return tuple(
+        sorted(grouped, key=lambda f: (OTHERS in (f.sending, f.host), -f.students, *f[:2]))
+    )
+
+
 def flow_matrix(flows: Iterable[Flow], keep: int | None = MATRIX_SIDE) -> tuple[list, list]:
     """The flows as a matrix: the ``keep`` largest senders (rows) by the ``keep`` largest
     hosts (columns), the rest as an "Others" row and column (only when there is a rest),
     and totals. Returns the host names (the columns) and the rows, each a sender's name,
     its counts and its total."""
-    flows = [f for f in flows if f.students > 0]
-    sent, hosted = _totals(flows)
-    senders, hosts = _largest(sent, keep), _largest(hosted, keep)
-    row_names = senders + ([OTHERS] if len(senders) < len(sent) else [])
-    column_names = hosts + ([OTHERS] if len(hosts) < len(hosted) else [])
-    cells: dict[tuple[str, str], int] = defaultdict(int)
-    for flow in flows:
-        row = flow.sending if flow.sending in senders else OTHERS
-        column = flow.host if flow.host in hosts else OTHERS
-        cells[(row, column)] += flow.students
+    row_names, column_names, cells = _grouped(flows, keep)
     rows = [[name, *(cells[(name, column)] for column in column_names), 0] for name in row_names]
     for row in rows:
         row[-1] = sum(row[1:-1])

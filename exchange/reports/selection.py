@@ -18,12 +18,10 @@ from exchange.organizations.queries import (
     season_by_code,
     seasons_newest_first,
 )
+from exchange.web.arguments import as_id
 
 FEDERATION, NMO_KIND, LC_KIND = "federation", "nmo", "lc"
 KINDS = (FEDERATION, NMO_KIND, LC_KIND)
-# The largest id an LC's URL may carry: larger is no LC, and must not reach the database
-# (PostgreSQL's integer ends at 2**31 - 1).
-_MAX_ID = 2**31 - 1
 
 
 class NotFound(LookupError):
@@ -79,9 +77,8 @@ class Selection:
 
 
 def _lc(key: str) -> LocalCommittee | None:
-    if not key.isdigit() or int(key) > _MAX_ID:
-        return None
-    return db.session.get(LocalCommittee, int(key))
+    lc_id = as_id(key)
+    return None if lc_id is None else db.session.get(LocalCommittee, lc_id)
 
 
 def select_dashboard(user, kind: str, key: str, season_code: str, program_code: str) -> Selection:

@@ -163,11 +163,9 @@ def _exports(selection: Selection) -> list[Export]:
     else:
         exports.append(
             _applications_export(
-                f"Outgoing applications of {nmo.acronym}",
-                note="The export cannot yet keep to one LC's students: a local officer's list "
-                "holds their LC's, a national officer's the whole NMO's.",
+                f"Outgoing applications of {selection.lc.name}",
                 queue="outgoing",
-                home=nmo.code,
+                home_lc=selection.lc.id,
                 **filters,
             )
         )
@@ -191,18 +189,20 @@ def _exports(selection: Selection) -> list[Export]:
                 else "Every NMO's contracts.",
             )
         )
-    if nmo is not None:
-        for each in (program,) if program else selection.programs:
-            exports.append(
-                Export(
-                    f"{each.placement_noun.capitalize()}s of {each.code}",
-                    url_for(
-                        "placements.export",
-                        program=each.code,
-                        nmo=nmo.code,
-                        season=season.code,
-                    ),
-                    note="With their capacity per month: the NMO's placements, or your LC's.",
-                )
+    for each in (program,) if program else selection.programs:
+        where = {}
+        whose = "every NMO's"
+        if selection.kind == LC_KIND:
+            where = {"nmo": nmo.code, "lc": selection.lc.id}
+            whose = f"{selection.lc.name}'s"
+        elif nmo is not None:
+            where = {"nmo": nmo.code}
+            whose = f"{nmo.acronym}'s"
+        exports.append(
+            Export(
+                f"{each.placement_noun.capitalize()}s of {each.code}, {whose}",
+                url_for("placements.export", program=each.code, season=season.code, **where),
+                note="With their capacity per month in the season.",
             )
+        )
     return exports

@@ -427,6 +427,36 @@ def test_export_lists_the_users_placements_with_a_seasons_capacities(federation,
     assert (row["jul"], row["mar"], row["aug"]) == ("2", "1", "0")
 
 
+def _exported_titles(client, query: str) -> list[str]:
+    response = client.get(f"/placements/export.csv?program=SCOPE&season=2026/27&{query}")
+    assert response.status_code == 200, query
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    return sorted(dict(zip(rows[0], row, strict=True))["title"] for row in rows[1:])
+
+
+def test_export_of_one_lc_and_of_the_federation(federation, login):
+    split = builders.lc(federation.home, "LC Split", "Split")
+    builders.department(federation.home_lc, "Cardiology")
+    builders.department(split, "Surgery")
+    builders.department(federation.host_lc, "Dermatology")
+    db.session.commit()
+    client = login(federation.national_officer)
+    assert _exported_titles(client, f"lc={split.id}") == ["Surgery"]
+    # Another NMO's LC is none of theirs, whatever the URL asks for.
+    assert _exported_titles(client, f"lc={federation.host_lc.id}") == []
+    for odd in ("lc=abc", "lc=99999999999999999999", "lc=0", f"lc={split.id + 1000}"):
+        assert client.get(f"/placements/export.csv?program=SCOPE&{odd}").status_code == 404
+    client.post("/logout")
+    client = login(federation.local_officer)  # LC Zagreb's
+    assert _exported_titles(client, f"lc={split.id}") == []
+    assert _exported_titles(client, "") == ["Cardiology"]
+    client.post("/logout")
+    client = login(federation.admin)
+    assert _exported_titles(client, "") == ["Cardiology", "Dermatology", "Surgery"]
+    assert _exported_titles(client, "nmo=CROMSIC") == ["Cardiology", "Surgery"]
+    assert _exported_titles(client, f"nmo=CROMSIC&lc={split.id}") == ["Surgery"]
+
+
 def test_import_creates_and_updates_and_reports_counts(federation, login):
     cardiology = builders.department(federation.home_lc, "Cardiology", capacity={7: 2})
     db.session.commit()

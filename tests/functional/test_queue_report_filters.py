@@ -16,6 +16,7 @@ from exchange.applications.states import State
 from exchange.auth.models import Role
 from exchange.contracts.models import Contract
 from exchange.extensions import db
+from exchange.organizations.models import LocalCommittee
 from tests import builders
 from tests.functional.steps import as_user
 from tests.functional.test_list_exports import csv_rows
@@ -154,6 +155,23 @@ def test_the_host_lc_filter_shows_what_the_lc_hosts(client, world, lists):
     assert codes_in(page) == [lists["placed_elsewhere_late_cc"]]
 
 
+def test_the_home_lc_filter_shows_its_students_applications(client, world, lists):
+    as_user(client, world.federation.admin)
+    wien = db.session.scalar(select(LocalCommittee).where(LocalCommittee.name == "LC Wien"))
+    page = get(client, f"{INCOMING}&home_lc={wien.id}")
+    assert codes_in(page) == [lists["placed_elsewhere_late_cc"]]
+    assert "from LC Wien" in summary(page)
+    zagreb = world.federation.home_lc.id
+    outgoing = get(client, f"/applications/?queue=outgoing&state=all&season=all&home_lc={zagreb}")
+    assert set(codes_in(outgoing)) == {
+        lists[name]
+        for name in ("placed_late_ca", "waiting_here", "waiting_elsewhere", "to_the_third")
+    }
+    # An export of an LC's students keeps to them too.
+    rows = csv_rows(client, f"queue=incoming&state=all&season=all&home_lc={wien.id}")
+    assert [row[0] for row in rows[1:]] == [lists["placed_elsewhere_late_cc"]]
+
+
 def test_the_export_links_and_the_exports_keep_the_filters(client, world, lists):
     as_user(client, world.federation.admin)
     ljubljana = world.federation.host_lc.id
@@ -185,6 +203,8 @@ def test_the_filters_only_narrow_what_the_viewer_may_see(client, world, lists):
     [
         "host_lc=abc",
         "host_lc=99999999999999999999",
+        "home_lc=abc",
+        "home_lc=99999999999999999999",
         "host_lc=-1",
         "host_lc=0",
         "host_lc=",

@@ -129,25 +129,27 @@ FLOWS = tuple(
 )
 
 
-def test_the_largest_flows_are_kept_and_the_rest_are_others():
-    kept = figures.largest_flows(reversed(FLOWS), 3)
-    assert kept == (
+def test_the_grouped_flows_name_the_largest_senders_and_hosts_and_group_the_rest():
+    # Sent: HR 12, SI 9, AT 6. Hosted: SI 14, HR 8, AT 5.
+    assert figures.grouped_flows(reversed(FLOWS), 2) == (
         Flow("HR", "SI", 9),
         Flow("SI", "HR", 7),
-        Flow("AT", "SI", 5),
-        Flow(figures.OTHERS, figures.OTHERS, 3 + 2 + 1),
+        Flow(figures.OTHERS, "SI", 5),
+        Flow("HR", figures.OTHERS, 3),
+        Flow("SI", figures.OTHERS, 2),
+        Flow(figures.OTHERS, "HR", 1),
     )
 
 
-def test_no_others_when_every_flow_is_kept_and_empty_flows_are_dropped():
+def test_no_others_when_every_nmo_is_named_and_empty_flows_are_dropped():
     flows = (Flow("HR", "SI", 2), Flow("SI", "HR", 0))
-    assert figures.largest_flows(flows, 12) == (Flow("HR", "SI", 2),)
-    assert figures.largest_flows((), 12) == ()
+    assert figures.grouped_flows(flows, 8) == (Flow("HR", "SI", 2),)
+    assert figures.grouped_flows((), 8) == ()
 
 
 def test_equal_flows_keep_one_order():
     flows = (Flow("SI", "HR", 2), Flow("AT", "HR", 2), Flow("AT", "AT", 2))
-    assert [(f.sending, f.host) for f in figures.largest_flows(flows, 5)] == [
+    assert [(f.sending, f.host) for f in figures.grouped_flows(flows, 5)] == [
         ("AT", "AT"),
         ("AT", "HR"),
         ("SI", "HR"),
@@ -519,16 +521,26 @@ def test_the_flows_sankey_labels_senders_and_hosts_apart():
         "source": [0, 1, 2],
         "target": [3, 4, 3],
         "value": [9, 7, 5],
+        "left_out": 0,
     }
 
 
-def test_the_sankey_draws_twelve_flows_and_the_rest_as_others():
-    flows = tuple(Flow(f"S{n:02}", f"H{n:02}", 100 - n) for n in range(20))
+def test_the_sankey_names_eight_senders_and_hosts_and_groups_the_rest_as_others():
+    flows = (
+        *(Flow(f"S{n:02}", f"H{n:02}", 100 - n) for n in range(20)),
+        Flow("S00", "H19", 1),  # a named sender to a host among "Others"
+    )
     sankey = chart_data.charts(dashboard(Figures(flows=flows)))["flows"]
-    assert len(sankey["value"]) == chart_data.SANKEY_FLOWS + 1
-    assert sankey["value"][-1] == sum(100 - n for n in range(12, 20))
-    assert sankey["labels"][sankey["source"][-1]] == "Others"
-    assert sankey["labels"][sankey["target"][-1]] == "→ Others"
+    side = chart_data.SANKEY_SIDE
+    assert len(sankey["value"]) == side + 1
+    assert (sankey["labels"][sankey["source"][-1]], sankey["labels"][sankey["target"][-1]]) == (
+        "S00",
+        "→ Others",
+    )
+    # Between the NMOs of "Others" on both sides: counted, not drawn.
+    assert sankey["left_out"] == sum(100 - n for n in range(side, 20))
+    assert "Others" not in [sankey["labels"][n] for n in sankey["source"]]
+    assert sum(sankey["value"]) + sankey["left_out"] == sum(f.students for f in flows)
 
 
 def test_the_bar_charts():
