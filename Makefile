@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 DEMO_APPLICATIONS ?= 2000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint format benchmark benchmark-dashboards clean
+.PHONY: run test lint format benchmark benchmark-dashboards benchmark-pages clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "exchange needs Python 3.11 or newer; none was found." >&2; exit 1; }
@@ -51,6 +51,11 @@ benchmark: $(VENV)/.installed-dev
 ## The dashboards at 1 and 5 seasons of 20,000 applications, on PostgreSQL (see README).
 benchmark-dashboards: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/dashboards.py
+
+## The busy pages' requests a second beside a hello-world app, at 1 and 5 seasons (see README).
+benchmark-pages: $(VENV)/.installed-dev
+	$(BIN)/pip install --quiet -e '.[production]'
+	$(BIN)/python benchmarks/pages.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache
