@@ -293,10 +293,10 @@ def measure(apps: dict, requests: int, warm_ups: int) -> list[Measured]:
     sizes are compared in the same moments of a noisy machine."""
     from exchange.demo import DEMO_PASSWORD
     from exchange.extensions import cache
-    from exchange.reports.recount import new_generation
+    from exchange.reports.recount import REPORTS
 
     # What each mode does before a request.
-    before = {"served": lambda: None, "after a change": new_generation, "counted": cache.clear}
+    before = {"served": lambda: None, "after a change": REPORTS.renew, "counted": cache.clear}
     statements = []
 
     def count(connection, cursor, statement, parameters, context, executemany):

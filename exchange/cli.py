@@ -123,6 +123,7 @@ def seed_demo_command(season_code, seasons, applications, seed, if_empty):
     stands on today's date: nothing is dated later, and no exchange is further on than
     its dates allow."""
     from exchange.demo import DEMO_PASSWORD, database_is_empty, demo_logins, seed_demo
+    from exchange.generations import renew_all
 
     if if_empty and not database_is_empty():
         click.echo("The database has data already; the demo federation is not seeded again.")
@@ -131,6 +132,9 @@ def seed_demo_command(season_code, seasons, applications, seed, if_empty):
             summary = seed_demo(
                 season_code=season_code, applications=applications, seed=seed, seasons=seasons
             )
+        # The demo loads most rows past the session (COPY, executemany): nothing kept
+        # from before it may be read again.
+        renew_all()
         click.echo(summary)
     click.echo(f"\nDemo logins (password for all: {DEMO_PASSWORD}):")
     for role, email in demo_logins():

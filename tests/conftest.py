@@ -78,6 +78,9 @@ def _drop_everything() -> None:
 
 
 def _empty_tables() -> None:
+    # The suite's app lives through every test, and so does its cache: the next tests'
+    # world has the same ids and the same frozen day, so nothing kept of this one stays.
+    cache.clear()
     db.session.remove()
     tables = [t for t in reversed(db.metadata.sorted_tables) if t.name not in REFERENCE_TABLES]
     with db.engine.begin() as connection:
@@ -99,9 +102,6 @@ def _clean_database(request):
         db.session.remove()
         return
     _empty_tables()
-    # The suite's app lives through every test, and so does its cache: the next test's
-    # world has the same ids and the same frozen day, so none of this one's figures stay.
-    cache.clear()
 
 
 @pytest.fixture

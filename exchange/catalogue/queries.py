@@ -6,6 +6,7 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import Select, String, cast, exists, func, or_, select
 from sqlalchemy.orm import contains_eager, selectinload
@@ -14,9 +15,15 @@ from exchange.applications.calendar import month_is_open, open_months
 from exchange.applications.deadlines import application_deadline, takes_applications
 from exchange.conditions.models import ExchangeConditions
 from exchange.extensions import db
+from exchange.generations import watch
 from exchange.months import SEASON_MONTHS
 from exchange.organizations.models import NMO, Program, Region, Season
 from exchange.placements.models import Placement, PlacementCapacity
+
+# What the catalogue's filters offer comes from these tables: worked out again after a
+# commit that writes one of them, and at least every ten minutes (exchange.generations).
+CATALOGUE = watch("catalogue", {"placements", "nmos", "nmo_programs", "regions", "programs"})
+FACETS_KEPT_FOR = 10 * 60
 
 
 @dataclass(frozen=True)
@@ -49,21 +56,6 @@ def program_by_code(code: str) -> Program | None:
 def host_by_code(code: str) -> NMO | None:
     """An active NMO by its code."""
     return db.session.scalar(select(NMO).where(NMO.code == code, NMO.is_active))
-
-
-def regions() -> list[Region]:
-    return list(db.session.scalars(select(Region).order_by(Region.name)))
-
-
-def participating_hosts(program: Program) -> list[NMO]:
-    """The active NMOs that take part in ``program``, by country."""
-    return list(
-        db.session.scalars(
-            select(NMO)
-            .where(NMO.is_active, NMO.programs.any(Program.id == program.id))
-            .order_by(NMO.country_name, NMO.acronym)
-        )
-    )
 
 
 def _open_placements_of(program: Program) -> Select:
@@ -130,13 +122,57 @@ def open_placements(program: Program, season: Season | None, filters: PlacementF
     )
 
 
-def fields_of(program: Program) -> list[str]:
+class RegionChoice(NamedTuple):
+    id: int
+    name: str
+
+
+class HostChoice(NamedTuple):
+    code: str
+    country_name: str
+    acronym: str
+
+
+@dataclass(frozen=True)
+class Facets:
+    """What the catalogue's filters offer in one program, the same for every reader: the
+    regions, the participating hosts by country, and the specialties (or fields) and
+    languages of the open placements."""
+
+    regions: tuple[RegionChoice, ...]
+    hosts: tuple[HostChoice, ...]
+    fields: tuple[str, ...]
+    languages: tuple[str, ...]
+
+
+def facets(program: Program) -> Facets:
+    """The program's facets, worked out once per change to placements or NMOs (kept in
+    the cache, exchange.generations)."""
+    return CATALOGUE.kept(f"facets:{program.id}", lambda: _facets(program), FACETS_KEPT_FOR)
+
+
+def _facets(program: Program) -> Facets:
+    regions = db.session.execute(select(Region.id, Region.name).order_by(Region.name))
+    hosts = db.session.execute(
+        select(NMO.code, NMO.country_name, NMO.acronym)
+        .where(NMO.is_active, NMO.programs.any(Program.id == program.id))
+        .order_by(NMO.country_name, NMO.acronym)
+    )
+    return Facets(
+        regions=tuple(RegionChoice(*row) for row in regions),
+        hosts=tuple(HostChoice(*row) for row in hosts),
+        fields=tuple(_fields_of(program)),
+        languages=tuple(_languages_of(program)),
+    )
+
+
+def _fields_of(program: Program) -> list[str]:
     """The distinct specialties or research fields of the program's open placements."""
     statement = _open_placements_of(program).with_only_columns(Placement.field).distinct()
     return list(db.session.scalars(statement.order_by(Placement.field)))
 
 
-def languages_of(program: Program) -> list[str]:
+def _languages_of(program: Program) -> list[str]:
     """The languages the program's open placements are offered in, alphabetically."""
     # Few placements differ in their list of languages: fetch each distinct list once.
     statement = (

@@ -100,6 +100,7 @@ def index():
         text=request.args.get("q", "").strip(),
     )
     page, free = _placement_page(program, shown, filters)
+    facets = queries.facets(program)
     return render_template(
         "catalogue/index.html",
         program=program,
@@ -110,10 +111,10 @@ def index():
         filters=filters,
         page=page,
         free_months=free,
-        regions=queries.regions(),
-        hosts=queries.participating_hosts(program),
-        fields=queries.fields_of(program),
-        languages=queries.languages_of(program),
+        regions=facets.regions,
+        hosts=facets.hosts,
+        fields=facets.fields,
+        languages=facets.languages,
     )
 
 

@@ -289,6 +289,8 @@ def export():
     every NMO; ``?lc=<id>`` keeps to one of the LCs among them (a report's export)."""
     program, _ = _program()
     nmo = _chosen_nmo()
+    if is_admin(current_user) and nmo is None and request.args.get("nmo", "").strip():
+        abort(404, f"There is no NMO {request.args['nmo'].strip()}.")
     season = _season(_all_seasons())
     if season is None:
         abort(404)

@@ -364,7 +364,10 @@ def _figures(selection: Selection, season: Season) -> Figures:
 
 
 def _season_key(selection: Selection, season: Season, today) -> tuple[str, bool]:
-    whose = f"{selection.kind}:{selection.key}"
+    # The program asked for, beside the programs counted: the same figures read by one
+    # who asked for SCOPE and by one who holds only SCOPE link to different lists.
+    asked = selection.program.id if selection.program else "-"
+    whose = f"{selection.kind}:{selection.key}:{asked}"
     return season_key(whose, season, selection.program_ids, today)
 
 

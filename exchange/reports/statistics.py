@@ -36,7 +36,7 @@ from flask import Response, render_template, request
 from exchange import clock
 from exchange.auth.decorators import public
 from exchange.csv_files import write_csv
-from exchange.extensions import cache
+from exchange.generations import database_mark, kept
 from exchange.organizations.queries import programs, seasons_newest_first
 from exchange.reports import queries
 from exchange.reports.figures import (
@@ -48,7 +48,6 @@ from exchange.reports.figures import (
 )
 from exchange.reports.pages import bp
 from exchange.reports.records import Figures
-from exchange.reports.recount import database_mark
 from exchange.reports.selection import NotFound, Selection, public_selection
 
 # The figures are worked out at most once per ten minutes for each season and program.
@@ -402,18 +401,18 @@ def sections_of(selection: Selection) -> list[Section]:
     chosen = (selection.program,) if selection.program else selection.programs
     sections = []
     for program in chosen:
-        key = cache_key(selection.season.code, program.code, clock.today())
-        part = cache.get(key)
-        if part is None:
+
+        def work_out(program=program) -> Section:
             one = replace(selection, program=program, program_ids=(program.id,))
-            part = section(
+            return section(
                 program.code,
                 f"{program.code}: {program.name}",
                 queries.public_figures(one),
                 queries.taking_part(selection.season.id, (program.id,)),
             )
-            cache.set(key, part, timeout=FIGURES_KEPT_FOR)
-        sections.append(part)
+
+        key = cache_key(selection.season.code, program.code, clock.today())
+        sections.append(kept(key, work_out, FIGURES_KEPT_FOR))
     return sections
 
 

@@ -9,7 +9,7 @@ MAX_ID = 2**31 - 1
 def as_id(text: str) -> int | None:
     """``text`` as a row's id; None when it can be none (not a number, or out of range)."""
     text = text.strip()
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²" and fullwidth digits are digits to Python
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import event
 
 from exchange.conditions.models import ExchangeConditions
 from exchange.extensions import db
@@ -197,6 +198,46 @@ def test_the_filter_selects_offer_the_fields_and_languages_there_are(client, cat
     for option in ("Neurology", "Paediatrics", "Arabic", "Español", "Slovenian"):
         assert f'<option value="{option}"' in page
     assert '<option value="EMSA"' in page
+
+
+def _statements(client, url: str) -> tuple[list[str], str]:
+    counted = []
+
+    def count(connection, cursor, statement, *_):
+        counted.append(statement)
+
+    db.session.expire_all()  # each request reads afresh, as in production
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        page = client.get(url).get_data(as_text=True)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    return counted, page
+
+
+def test_the_filters_choices_are_kept_until_a_placement_or_an_nmo_changes(client, catalogue, login):
+    login(catalogue.student)
+    first, _ = _statements(client, "/catalogue/")
+    kept, page = _statements(client, "/catalogue/")
+    # The regions, the hosts, the fields and the languages: four statements fewer.
+    assert len(kept) == len(first) - 4
+    assert '<option value="Oncology"' not in page
+
+    # A write elsewhere (a student's name) keeps them.
+    catalogue.student.name = "Another Name"
+    db.session.commit()
+    assert len(_statements(client, "/catalogue/")[0]) == len(kept)
+
+    # A new specialty, in a new language, shows at once.
+    department(catalogue.host_lc, "Oncology Ward", field="Oncology", languages=("Latin",))
+    db.session.commit()
+    again, page = _statements(client, "/catalogue/")
+    assert len(again) == len(first)
+    assert '<option value="Oncology"' in page and '<option value="Latin"' in page
+    # So does a host leaving the program's hosts.
+    catalogue.host.is_active = False
+    db.session.commit()
+    assert '<option value="SLOMSIC"' not in _statements(client, "/catalogue/")[1]
 
 
 def test_closed_placements_are_not_listed(client, federation, login):

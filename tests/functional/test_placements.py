@@ -444,7 +444,7 @@ def test_export_of_one_lc_and_of_the_federation(federation, login):
     assert _exported_titles(client, f"lc={split.id}") == ["Surgery"]
     # Another NMO's LC is none of theirs, whatever the URL asks for.
     assert _exported_titles(client, f"lc={federation.host_lc.id}") == []
-    for odd in ("lc=abc", "lc=99999999999999999999", "lc=0", f"lc={split.id + 1000}"):
+    for odd in ("lc=abc", "lc=99999999999999999999", "lc=0", "lc=%C2%B2", f"lc={split.id + 1000}"):
         assert client.get(f"/placements/export.csv?program=SCOPE&{odd}").status_code == 404
     client.post("/logout")
     client = login(federation.local_officer)  # LC Zagreb's
@@ -455,6 +455,7 @@ def test_export_of_one_lc_and_of_the_federation(federation, login):
     assert _exported_titles(client, "") == ["Cardiology", "Dermatology", "Surgery"]
     assert _exported_titles(client, "nmo=CROMSIC") == ["Cardiology", "Surgery"]
     assert _exported_titles(client, f"nmo=CROMSIC&lc={split.id}") == ["Surgery"]
+    assert client.get("/placements/export.csv?program=SCOPE&nmo=NOPE").status_code == 404
 
 
 def test_import_creates_and_updates_and_reports_counts(federation, login):

@@ -205,6 +205,8 @@ def test_the_filters_only_narrow_what_the_viewer_may_see(client, world, lists):
         "host_lc=99999999999999999999",
         "home_lc=abc",
         "home_lc=99999999999999999999",
+        "home_lc=%C2%B2",
+        "host_lc=%C2%B2",
         "host_lc=-1",
         "host_lc=0",
         "host_lc=",

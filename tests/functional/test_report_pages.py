@@ -24,10 +24,12 @@ from exchange.applications.states import State
 from exchange.auth.models import Role
 from exchange.contracts.models import Contract
 from exchange.extensions import db
+from exchange.organizations.models import NMO
 from exchange.reports.figures import TABLE_KEYS
 from exchange.reports.selection import KINDS
 from exchange.web.assets import plotly_bundle
 from tests import builders
+from tests.functional.steps import as_user
 
 CHARTED = ("flows", "funnel", "late_cards", "balance", "occupancy")
 TABLES = TABLE_KEYS
@@ -304,6 +306,7 @@ def test_anyone_logged_out_is_sent_to_log_in(client, reports, kind):
         "/reports/lcs/99999999999999999999",
         "/reports/lcs/-1",
         "/reports/lcs/abc",
+        "/reports/lcs/%C2%B2",
         "/reports/?season=1999/00",
         "/reports/?program=nothing",
         "/reports/nmos/CROMSIC?season=2030/31",
@@ -429,3 +432,21 @@ def test_a_student_sees_no_reports_link(client, login, reports):
     login(world.federation.student)
     page = _page(client, url_for("main.index"))
     assert "/reports/" not in page
+
+
+def test_a_cache_that_does_not_answer_loses_no_write_and_breaks_no_page(make_app, reports):
+    # Redis down: the figures are counted at each request, and a commit that would start a
+    # new generation is saved all the same, with no error for the user.
+    world, _ = reports
+    other = make_app(CACHE_TYPE="RedisCache", CACHE_REDIS_URL="redis://127.0.0.1:1/0")
+    client = other.test_client()
+    as_user(client, world.federation.admin)
+    for url in ("/reports/", "/reports/data.json", "/statistics", "/catalogue/"):
+        assert client.get(url).status_code == 200, url
+    with other.app_context():
+        nmo = db.session.get(NMO, world.federation.home.id)
+        nmo.acronym = "CroMSIC-3"
+        db.session.commit()  # renews the reports' and the catalogue's generations: logged
+        db.session.expire_all()
+        assert db.session.get(NMO, world.federation.home.id).acronym == "CroMSIC-3"
+        db.session.remove()
