@@ -55,8 +55,8 @@ class Group:
         again; one of this moment only when the cache does not answer)."""
         try:
             generation = cache.get(self._key())
-        except Exception:  # the cache's own errors differ by backend (Redis, memory)
-            log.exception("The cache does not answer: %s is worked out afresh", self.name)
+        except Exception as error:  # the cache's own errors differ by backend
+            _not_answering(error, f"{self.name} is worked out afresh")
             return uuid.uuid4().hex
         return self.renew() if generation is None else generation
 
@@ -66,8 +66,8 @@ class Group:
         generation = uuid.uuid4().hex
         try:
             cache.set(self._key(), generation, timeout=0)
-        except Exception:
-            log.exception("The cache does not answer: %s could not be renewed", self.name)
+        except Exception as error:
+            _not_answering(error, f"{self.name} could not be renewed")
         return generation
 
     def kept(self, key: str, work_out: Callable[[], T], timeout: int) -> T:
@@ -81,16 +81,22 @@ def kept(full_key: str, work_out: Callable[[], T], timeout: int) -> T:
     each time while the cache does not answer."""
     try:
         value = cache.get(full_key)
-    except Exception:
-        log.exception("The cache does not answer: %s is worked out afresh", full_key)
+    except Exception as error:
+        _not_answering(error, f"{full_key} is worked out afresh")
         return work_out()
     if value is None:
         value = work_out()
         try:
             cache.set(full_key, value, timeout=timeout)
-        except Exception:
-            log.exception("The cache does not answer: %s is not kept", full_key)
+        except Exception as error:
+            _not_answering(error, f"{full_key} is not kept")
     return value
+
+
+def _not_answering(error: Exception, consequence: str) -> None:
+    # The error's words, not its traceback: a cache that is down says so on every request,
+    # and a kept traceback would keep the request's frames (and their connections) alive.
+    log.warning("The cache does not answer (%s: %s): %s", type(error).__name__, error, consequence)
 
 
 _GROUPS: list[Group] = []

@@ -443,10 +443,12 @@ def test_a_cache_that_does_not_answer_loses_no_write_and_breaks_no_page(make_app
     as_user(client, world.federation.admin)
     for url in ("/reports/", "/reports/data.json", "/statistics", "/catalogue/"):
         assert client.get(url).status_code == 200, url
+    # Read outside the other app: the suite's objects would load through its engine.
+    home_id = world.federation.home.id
     with other.app_context():
-        nmo = db.session.get(NMO, world.federation.home.id)
+        nmo = db.session.get(NMO, home_id)
         nmo.acronym = "CroMSIC-3"
         db.session.commit()  # renews the reports' and the catalogue's generations: logged
         db.session.expire_all()
-        assert db.session.get(NMO, world.federation.home.id).acronym == "CroMSIC-3"
+        assert db.session.get(NMO, home_id).acronym == "CroMSIC-3"
         db.session.remove()
