@@ -92,6 +92,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     from exchange.auth.services import load_user
+    from exchange.organizations.queries import forget_seasons_and_programs
 
     login_manager.user_loader(load_user)
 
@@ -100,6 +101,7 @@ def register_extensions(app: Flask) -> None:
         # Flask-Login caches the user in g. Where an app context outlives the request (the
         # test suite holds one open), the next request must load its own user, not this one.
         g.pop("_login_user", None)
+        forget_seasons_and_programs()
 
 
 def register_blueprints(app: Flask) -> None:

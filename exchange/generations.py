@@ -70,6 +70,13 @@ class Group:
             _not_answering(error, f"{self.name} could not be renewed")
         return generation
 
+    def written_in(self, session) -> bool:
+        """Whether ``session`` has written one of the group's tables, or holds changes to
+        one, not yet committed: what is kept does not show them."""
+        pending = (*session.new, *session.dirty, *session.deleted)
+        tables = {getattr(getattr(item, "__table__", None), "name", None) for item in pending}
+        return bool(self.tables & (_written(session) | tables))
+
     def kept(self, key: str, work_out: Callable[[], T], timeout: int) -> T:
         """What is kept under ``key`` in the present generation, or ``work_out()`` kept
         there for ``timeout`` seconds."""

@@ -28,7 +28,8 @@ from exchange.contracts.models import Contract, ContractSlot, ContractStatus
 from exchange.extensions import db
 from exchange.months import format_month, month_name
 from exchange.organizations.models import NMO, LocalCommittee, Program, Season
-from exchange.organizations.queries import current_season
+from exchange.organizations.queries import current_season, seasons_newest_first
+from exchange.organizations.queries import programs as all_programs
 from exchange.placements.models import Placement, PlacementCapacity
 from exchange.web.arguments import id_arg
 from exchange.web.paging import page_of
@@ -391,8 +392,8 @@ ROW_OPTIONS = (
 def queue_page(user, queue: str, args) -> tuple[Pagination, dict]:
     """One page of ``queue`` for ``user``, filtered and sorted by the request's ``args``,
     and what the page shows beside it: the filter values, the columns, each row's details."""
-    seasons = db.session.scalars(select(Season).order_by(Season.starts_on.desc())).all()
-    programs = db.session.scalars(select(Program).order_by(Program.code)).all()
+    seasons = seasons_newest_first()
+    programs = all_programs()
     filters = read_filters(user, queue, args, current_season())
     pagination = page_of(queue_statement(user, filters).options(*ROW_OPTIONS))
     options = {

@@ -3,6 +3,7 @@
 from flask import current_app, render_template
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from exchange import clock
@@ -22,7 +23,11 @@ _DUMMY_HASH = generate_password_hash("no-such-user-password")
 def load_user(session_id: str) -> User | None:
     """The user of a session made by ``User.get_id``, while active and password unchanged."""
     user_id, _, fingerprint = session_id.partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    user = None
+    if user_id.isdigit():
+        # One SELECT for the user, their roles and each role's NMO, LC and program: every
+        # page reads them (the layout's menu), and a query costs more than its rows.
+        user = db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
     if user is None or not user.is_active or user.password_fingerprint != fingerprint:
         return None
     return user

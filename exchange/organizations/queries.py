@@ -1,12 +1,48 @@
 """Look-ups of organizations shared by forms and views."""
 
+from flask import g, has_request_context
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
 from exchange import clock
 from exchange.extensions import db
+from exchange.generations import watch
 from exchange.organizations.models import NMO, LocalCommittee, Program, Region, Season
+
+# The seasons and the programs: nearly every page reads them, and they change a few times a
+# year. They are kept in the cache and put into the request's session without a query.
+SEASONS_AND_PROGRAMS = watch("seasons and programs", {"seasons", "programs"})
+_KEPT_SECONDS = 3600
+_MEMO = "seasons_and_programs"  # the request's own copy, in g
+
+
+def _read_seasons_and_programs() -> tuple[list[Season], list[Program]]:
+    seasons = list(db.session.scalars(select(Season).order_by(Season.starts_on.desc())))
+    return seasons, list(db.session.scalars(select(Program).order_by(Program.code)))
+
+
+def _seasons_and_programs() -> tuple[list[Season], list[Program]]:
+    """Every season (newest first) and every program (by code), in the session."""
+    if SEASONS_AND_PROGRAMS.written_in(db.session):
+        return _read_seasons_and_programs()  # this transaction's changes are not kept
+    memo = g.get(_MEMO) if has_request_context() else None
+    if memo is not None:
+        return memo
+    seasons, programs = SEASONS_AND_PROGRAMS.kept("all", _read_seasons_and_programs, _KEPT_SECONDS)
+    # load=False: the kept copies become the session's own without a query.
+    memo = (
+        [db.session.merge(season, load=False) for season in seasons],
+        [db.session.merge(program, load=False) for program in programs],
+    )
+    if has_request_context():
+        setattr(g, _MEMO, memo)  # forgotten at the request's end (exchange.app)
+    return memo
+
+
+def forget_seasons_and_programs() -> None:
+    """Forget the request's copy: its session ends with the request."""
+    g.pop(_MEMO, None)
 
 
 def active_nmos() -> list[NMO]:
@@ -53,7 +89,8 @@ def program_choices(empty_label: str) -> list[SelectChoice]:
 
 
 def programs() -> list[Program]:
-    return list(db.session.scalars(select(Program).order_by(Program.code)))
+    """Every program, by code."""
+    return list(_seasons_and_programs()[1])
 
 
 def open_seasons() -> list[Season]:
@@ -61,34 +98,29 @@ def open_seasons() -> list[Season]:
     contracts, conditions and capacities in these. Students apply only in
     ``seasons_open_for_applications``."""
     today = clock.today()
-    return list(
-        db.session.scalars(select(Season).where(Season.ends_on >= today).order_by(Season.starts_on))
-    )
+    return [season for season in seasons_oldest_first() if season.ends_on >= today]
 
 
 def current_season() -> Season | None:
     """The season that contains today, else the latest one."""
     today = clock.today()
-    season = db.session.scalar(
-        select(Season).where(Season.starts_on <= today, Season.ends_on >= today)
-    )
-    return season or db.session.scalar(select(Season).order_by(Season.starts_on.desc()))
+    seasons = seasons_newest_first()
+    found = next((s for s in seasons if s.starts_on <= today <= s.ends_on), None)
+    return found or next(iter(seasons), None)
 
 
 def seasons_newest_first() -> list[Season]:
-    return list(db.session.scalars(select(Season).order_by(Season.starts_on.desc())))
+    return list(_seasons_and_programs()[0])
+
+
+def seasons_oldest_first() -> list[Season]:
+    return seasons_newest_first()[::-1]
 
 
 def seasons_open_for_applications() -> list[Season]:
     """Seasons that have not ended and that an admin keeps open for students' applications."""
     today = clock.today()
-    return list(
-        db.session.scalars(
-            select(Season)
-            .where(Season.ends_on >= today, Season.applications_open)
-            .order_by(Season.starts_on)
-        )
-    )
+    return [s for s in seasons_oldest_first() if s.ends_on >= today and s.applications_open]
 
 
 def previous_season(season: Season) -> Season | None:
