@@ -9,18 +9,16 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-
 from exchange import clock
 from exchange.applications.deadlines import late_cards
 from exchange.applications.models import Application
 from exchange.applications.queues import (
     COLUMNS,
-    ROW_OPTIONS,
     RowDetails,
     queue_statement,
     read_filters,
     row_details,
+    rows_by_id,
 )
 from exchange.applications.states import State
 from exchange.csv_files import write_typed_csv
@@ -126,12 +124,7 @@ def _rows(user, queue: str, args, columns: Sequence[ExportColumn]) -> Iterator[l
     today = clock.today()
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
-        loaded = {
-            a.id: a
-            for a in db.session.scalars(
-                select(Application).options(*ROW_OPTIONS).where(Application.id.in_(chunk))
-            )
-        }
+        loaded = {a.id: a for a in rows_by_id(chunk)}
         applications = [loaded[i] for i in chunk if i in loaded]
         details = row_details(queue, applications)
         for application in applications:

@@ -246,6 +246,17 @@ class Application(TimestampMixin, db.Model):
                 "certified_at",
             ],
         ),
+        # The officers' queues: an NMO's or an LC's applications of one program and
+        # season, by submission (exchange/applications/queues.py, migration 0011).
+        Index(
+            "ix_applications_home_queue", "home_nmo_id", "program_id", "season_id", "submitted_at"
+        ),
+        Index(
+            "ix_applications_home_lc_queue", "home_lc_id", "program_id", "season_id", "submitted_at"
+        ),
+        Index(
+            "ix_applications_host_queue", "host_nmo_id", "program_id", "season_id", "submitted_at"
+        ),
         Index("ix_applications_home_nmo_state", "home_nmo_id", "state"),
         Index("ix_applications_host_nmo_state", "host_nmo_id", "state"),
         Index("ix_applications_ca_due_on", "ca_due_on"),
