@@ -2,6 +2,7 @@
 and hosts' exchange conditions. Every filter runs in SQL. Which months are still open is
 ``applications.calendar``'s rule, asked here, never restated."""
 
+import hashlib
 import json
 from collections import defaultdict
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from datetime import date
 from typing import NamedTuple
 
 from sqlalchemy import Select, String, cast, exists, func, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from exchange.applications.calendar import month_is_open, open_months
 from exchange.applications.deadlines import application_deadline, takes_applications
@@ -73,10 +74,9 @@ def _open_placements_of(program: Program) -> Select:
 
 
 def open_placements(program: Program, season: Season | None, filters: PlacementFilters) -> Select:
-    """The statement listing the open placements that pass ``filters``, ready to paginate."""
-    statement = _open_placements_of(program).options(
-        contains_eager(Placement.nmo), selectinload(Placement.lc)
-    )
+    """The statement listing the open placements that pass ``filters``, ready to paginate
+    by id (``placements_by_id`` loads the rows)."""
+    statement = _open_placements_of(program)
     if filters.region_id:
         statement = statement.where(NMO.region_id == filters.region_id)
     if filters.nmo_code:
@@ -120,6 +120,30 @@ def open_placements(program: Program, season: Season | None, filters: PlacementF
         Placement.title,
         Placement.id,
     )
+
+
+def placements_by_id(ids) -> list[Placement]:
+    """The placements of ``ids`` with their NMO and LC, as a page of the catalogue shows them."""
+    return list(
+        db.session.scalars(
+            select(Placement)
+            .join(NMO, NMO.id == Placement.nmo_id)
+            .where(Placement.id.in_(ids))
+            .options(contains_eager(Placement.nmo), joinedload(Placement.lc))
+        )
+    )
+
+
+def kept_key(program: Program, season: Season | None, filters: PlacementFilters) -> str | None:
+    """The cache key of the catalogue's list for these filters, or None when the list
+    depends on more than the catalogue's tables: free places in a month change with every
+    acceptance."""
+    if filters.month:
+        return None
+    season_id = season.id if season is not None else None
+    # The filters hold what the student typed: a digest keeps the key short and plain.
+    digest = hashlib.sha256(repr(filters).encode()).hexdigest()[:32]
+    return f"placements:{program.id}:{season_id}:{digest}"
 
 
 class RegionChoice(NamedTuple):

@@ -18,7 +18,8 @@ from exchange.conditions.queries import find_conditions
 from exchange.months import SEASON_MONTHS
 from exchange.organizations.models import Program, Season
 from exchange.organizations.queries import current_season, open_seasons, programs
-from exchange.web.paging import page_of
+from exchange.placements.models import Placement
+from exchange.web.paging import page_by_id
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
 
@@ -74,7 +75,10 @@ def _month_arg(shown: SeasonShown) -> tuple[int | None, date | None]:
 
 def _placement_page(program: Program, shown: SeasonShown, filters: PlacementFilters):
     """One page of the filtered placements and the free months of those on it."""
-    page = page_of(queries.open_placements(program, shown.season, filters))
+    statement = queries.open_placements(program, shown.season, filters)
+    key = queries.kept_key(program, shown.season, filters)
+    keep = None if key is None else (queries.CATALOGUE, key)
+    page = page_by_id(statement, Placement.id, queries.placements_by_id, keep)
     free = queries.free_months(
         [placement.id for placement in page.items], program, shown.season, shown.today
     )

@@ -219,9 +219,10 @@ def test_the_filters_choices_are_kept_until_a_placement_or_an_nmo_changes(client
     login(catalogue.student)
     first, _ = _statements(client, "/catalogue/")
     kept, page = _statements(client, "/catalogue/")
-    # The regions, the hosts, the fields and the languages, and the seasons and the
-    # programs (exchange.organizations.queries): six statements fewer.
-    assert len(kept) == len(first) - 6
+    # The regions, the hosts, the fields and the languages, the ids of the page's
+    # placements, and the seasons and the programs (exchange.organizations.queries): seven
+    # statements fewer.
+    assert len(kept) == len(first) - 7
     assert '<option value="Oncology"' not in page
 
     # A write elsewhere (a student's name) keeps them.
@@ -235,6 +236,7 @@ def test_the_filters_choices_are_kept_until_a_placement_or_an_nmo_changes(client
     again, page = _statements(client, "/catalogue/")
     assert len(again) == len(first) - 2  # the seasons and the programs are still kept
     assert '<option value="Oncology"' in page and '<option value="Latin"' in page
+    assert "Oncology Ward" in page  # the list's kept ids too
     # So does a host leaving the program's hosts.
     catalogue.host.is_active = False
     db.session.commit()
