@@ -5,6 +5,7 @@ by looping over contracts in Python: a season holds about 10,000 contracts.
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask import current_app
 from flask_sqlalchemy.pagination import Pagination
@@ -21,7 +22,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from exchange import clock
 from exchange.auth.models import Membership, Role, User
@@ -36,7 +37,8 @@ from exchange.contracts.models import (
 from exchange.extensions import db
 from exchange.months import SEASON_MONTHS, month_name
 from exchange.organizations.models import NMO, Program, Season
-from exchange.web.paging import page_of
+from exchange.organizations.queries import programs
+from exchange.web.paging import page_by_id
 
 
 def _scopes(user) -> list[tuple[int, int]]:
@@ -74,10 +76,10 @@ def officer_nmos(user) -> list[NMO]:
 
 
 def visible_programs(user) -> list[Program]:
-    statement = select(Program).order_by(Program.code)
-    if not is_admin(user):
-        statement = statement.where(Program.id.in_({p for _, p in _scopes(user)}))
-    return list(db.session.scalars(statement))
+    if is_admin(user):
+        return programs()
+    scoped = {program_id for _, program_id in _scopes(user)}
+    return [program for program in programs() if program.id in scoped]
 
 
 def contracts_page(user, season: Season, program: Program | None, query: str):
@@ -89,12 +91,6 @@ def contracts_page(user, season: Season, program: Program | None, query: str):
         .join(host, Contract.host_nmo_id == host.id)
         .join(Program, Contract.program_id == Program.id)
         .where(Contract.season_id == season.id, visible(user))
-        .options(
-            selectinload(Contract.slots),
-            selectinload(Contract.program),
-            selectinload(Contract.sending_nmo),
-            selectinload(Contract.host_nmo),
-        )
         .order_by(sending.acronym, host.acronym, Program.code, Contract.id)
     )
     if program is not None:
@@ -109,7 +105,23 @@ def contracts_page(user, season: Season, program: Program | None, query: str):
                 )
             )
         )
-    return page_of(statement)
+    return page_by_id(statement, Contract.id, _contracts_by_id)
+
+
+def _contracts_by_id(ids) -> list[Contract]:
+    """The contracts of ``ids`` with their NMOs (joined) and months (one SELECT of them
+    all); their program and season are the session's already."""
+    return list(
+        db.session.scalars(
+            select(Contract)
+            .where(Contract.id.in_(ids))
+            .options(
+                joinedload(Contract.sending_nmo),
+                joinedload(Contract.host_nmo),
+                selectinload(Contract.slots),
+            )
+        )
+    )
 
 
 # The reciprocity balance
@@ -207,12 +219,12 @@ def _month_rows(season_id: int, program_ids, where, partner, sends: bool):
 
 def _rows(result, nmo_of) -> list[BalanceRow]:
     rows = list(result)
-    programs = {p.id: p for p in db.session.scalars(select(Program))}
+    by_id = {p.id: p for p in programs()}
     ids = {row.partner_id for row in rows} | {nmo_of(row) for row in rows}
     nmos = {n.id: n for n in db.session.scalars(select(NMO).where(NMO.id.in_(ids)))}
     return [
         BalanceRow(
-            program=programs[row.program_id],
+            program=by_id[row.program_id],
             nmo=nmos[nmo_of(row)],
             partner=nmos[row.partner_id],
             **{name: int(getattr(row, name)) for name in _SUMS},
@@ -588,25 +600,44 @@ def partner_nmo_ids(user) -> frozenset[int]:
     return frozenset(db.session.scalars(union_all(hosts, senders))) - own
 
 
+class PartnerOfficer(NamedTuple):
+    """A partner's national officer, as the contacts show them."""
+
+    name: str
+    email: str
+    title: str  # "NEO of AMSA"
+
+
+class PartnerNMO(NamedTuple):
+    code: str
+    acronym: str
+    country_name: str
+
+
 @dataclass(frozen=True)
 class PartnerContacts:
-    """A partner NMO and its national officers: (membership, user), by program and name."""
+    """A partner NMO and its national officers, by program and name."""
 
-    nmo: NMO
-    officers: list
+    nmo: PartnerNMO
+    officers: list[PartnerOfficer]
 
 
 def partner_contacts(user) -> list[PartnerContacts]:
     """The national officers of every partner NMO of the user's NMOs, by country; in two
-    queries. A partner without national officers is listed with none."""
+    queries of the columns shown (a partner list of 100 NMOs, as whole rows with their
+    relations, cost more than the rest of the contracts page). A partner without national
+    officers is listed with none."""
     ids = partner_nmo_ids(user)
     if not ids:
         return []
-    nmos = db.session.scalars(
-        select(NMO).where(NMO.id.in_(ids)).order_by(NMO.country_name, NMO.acronym)
-    )
+    nmos = db.session.execute(
+        select(NMO.id, NMO.code, NMO.acronym, NMO.country_name)
+        .where(NMO.id.in_(ids))
+        .order_by(NMO.country_name, NMO.acronym)
+    ).all()
+    titles = {program.id: program.national_officer_title for program in programs()}
     rows = db.session.execute(
-        select(Membership, User)
+        select(Membership.nmo_id, Membership.program_id, User.name, User.email)
         .join(User, Membership.user_id == User.id)
         .where(
             Membership.nmo_id.in_(ids),
@@ -615,10 +646,15 @@ def partner_contacts(user) -> list[PartnerContacts]:
         )
         .order_by(Membership.program_id, User.name)
     ).all()
-    by_nmo: dict[int, list] = {}
-    for membership, officer in rows:
-        by_nmo.setdefault(membership.nmo_id, []).append((membership, officer))
-    return [PartnerContacts(nmo, by_nmo.get(nmo.id, [])) for nmo in nmos]
+    acronyms = {nmo.id: nmo.acronym for nmo in nmos}
+    by_nmo: dict[int, list[PartnerOfficer]] = {}
+    for nmo_id, program_id, name, email in rows:
+        title = f"{titles[program_id]} of {acronyms[nmo_id]}"
+        by_nmo.setdefault(nmo_id, []).append(PartnerOfficer(name, email, title))
+    return [
+        PartnerContacts(PartnerNMO(nmo.code, nmo.acronym, nmo.country_name), by_nmo.get(nmo.id, []))
+        for nmo in nmos
+    ]
 
 
 # Roll-over

@@ -551,7 +551,7 @@ def test_partner_contacts_list_each_partners_national_officers(world, amsa):
 
     contacts = queries.partner_contacts(world.home_neo)
 
-    assert [(c.nmo.code, [u.email for _, u in c.officers]) for c in contacts] == [
+    assert [(c.nmo.code, [officer.email for officer in c.officers]) for c in contacts] == [
         ("AMSA", ["amsa-neo@example.org"]),
         ("SLOMSIC", ["host-neo@example.org"]),  # its local officer is not listed
     ], f"not {inactive.email}, whose account is inactive"
