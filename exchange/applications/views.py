@@ -8,7 +8,7 @@ from flask import (
     request,
 )
 from flask_login import current_user
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
@@ -39,7 +39,7 @@ from exchange.applications.step_forms import (
     SubstituteForm,
 )
 from exchange.auth.decorators import login_required, role_required
-from exchange.auth.models import Role
+from exchange.auth.models import Role, User
 from exchange.auth.permissions import can_place_in
 from exchange.errors import CapacityExceeded
 from exchange.extensions import db
@@ -62,6 +62,9 @@ def show(code: str):
         selectinload(Application.history).selectinload(StateTransition.actor),
         selectinload(Application.preferences).selectinload(Preference.placement),
         selectinload(Application.documents),
+        # Its student (with their roles) and placement in the application's own SELECT.
+        joinedload(Application.student).joinedload(User.memberships),
+        joinedload(Application.placement),
     )
     return render_show(application)
 

@@ -1,0 +1,158 @@
+"""The busy pages of issue 12 make as many queries whatever the size of a page and of the
+data: a small demo federation of one season and a larger one of three, each read with
+pages of 5 rows and of 25. The pages are those benchmarks/pages.py measures, found the
+same way (its look-ups of the demo's readers, host and application)."""
+
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import event, select
+
+from benchmarks.pages import application_of, busiest_host, membership_of
+from exchange.auth.models import Membership, Role
+from exchange.demo import DEMO_PASSWORD, seed_demo
+from exchange.demo.data import ADMIN_EMAIL, LEO_EMAIL, NEO_EMAIL, STUDENT_EMAIL
+from exchange.extensions import db
+from exchange.matching import services as matching
+from exchange.matching.models import MatchingKind, Ranking
+from exchange.organizations.models import NMO, Program
+from exchange.organizations.queries import current_season
+from tests.conftest import _empty_tables
+from tests.functional.conftest import log_in
+
+PAGE_SIZES = (5, 25)
+SIZES = {"small": {"applications": 60, "seasons": 1}, "large": {"applications": 400, "seasons": 3}}
+PAGES = (
+    "outgoing queue",
+    "incoming queue",
+    "student's applications",
+    "catalogue",
+    "host's catalogue",
+    "contracts",
+    "placements",
+    "application",
+    "matching proposal",
+    "NMO directory",
+    "federation dashboard",
+    "NMO dashboard",
+    "LC dashboard",
+)
+
+
+@dataclass(frozen=True)
+class Page:
+    email: str
+    path: str
+
+
+def _pages() -> dict[str, Page]:
+    neo = membership_of(NEO_EMAIL, "NATIONAL_OFFICER")
+    leo = membership_of(LEO_EMAIL, "LOCAL_OFFICER")
+    student = membership_of(STUDENT_EMAIL, "STUDENT")
+    program = db.session.get(Program, neo.program_id)
+    run = matching.run_matching(
+        neo.user,
+        MatchingKind.INCOMING,
+        db.session.get(NMO, neo.nmo_id),
+        program,
+        current_season(),
+        Ranking.POINTS,
+    )
+    db.session.commit()
+    return {
+        "outgoing queue": Page(NEO_EMAIL, "/applications/?queue=outgoing&state="),
+        "incoming queue": Page(NEO_EMAIL, "/applications/?queue=incoming&state=all"),
+        "student's applications": Page(STUDENT_EMAIL, "/applications/"),
+        "catalogue": Page(STUDENT_EMAIL, "/catalogue/"),
+        "host's catalogue": Page(
+            STUDENT_EMAIL, f"/catalogue/{busiest_host(student.nmo_id)}/SCOPE"
+        ),
+        "contracts": Page(NEO_EMAIL, "/contracts/"),
+        "placements": Page(NEO_EMAIL, "/placements/"),
+        "application": Page(NEO_EMAIL, f"/applications/{application_of(neo)}"),
+        "matching proposal": Page(NEO_EMAIL, f"/matching/{run.id}"),
+        "NMO directory": Page(NEO_EMAIL, "/nmos/"),
+        "federation dashboard": Page(ADMIN_EMAIL, "/reports/"),
+        "NMO dashboard": Page(NEO_EMAIL, f"/reports/nmos/{neo.nmo.code}"),
+        "LC dashboard": Page(LEO_EMAIL, f"/reports/lcs/{leo.lc_id}"),
+    }
+
+
+def _statements(client, engine, path: str) -> list[str]:
+    counted = []
+
+    def count(connection, cursor, statement, *_):
+        counted.append(statement)
+
+    response = client.get(path)  # the cache kept warm, as on a server in use
+    assert response.status_code == 200, path
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200, path
+    return counted
+
+
+@pytest.fixture(scope="module")
+def counted(app, tmp_path_factory):
+    """{page: {(size, page size): the statements of one request}}."""
+    found: dict[str, dict] = {name: {} for name in PAGES}
+    for size, demo in SIZES.items():
+        _empty_tables()
+        seed_demo(seed=2026, **demo)
+        db.session.commit()
+        pages = _pages()
+        officers = db.session.scalars(
+            select(Membership).where(Membership.role == Role.NATIONAL_OFFICER)
+        ).first()
+        assert officers is not None
+        for page_size in PAGE_SIZES:
+            other = _app_with_page_size(app, page_size)
+            with other.app_context():
+                engine = db.engine
+            clients = {}
+            for name, page in pages.items():
+                client = clients.get(page.email)
+                if client is None:
+                    client = clients[page.email] = other.test_client()
+                    assert log_in(client, page.email, DEMO_PASSWORD).status_code == 302
+                found[name][(size, page_size)] = _statements(client, engine, page.path)
+            engine.dispose()
+    _empty_tables()
+    return found
+
+
+def _app_with_page_size(app, page_size: int):
+    from config import TestingConfig
+    from exchange.app import create_app
+
+    config = type(
+        "Config",
+        (TestingConfig,),
+        {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "PAGE_SIZE": page_size},
+    )
+    return create_app(config)
+
+
+def _is_count(statement: str) -> bool:
+    return statement.startswith("SELECT count(*)")
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_a_busy_page_makes_as_many_queries_whatever_the_page_and_data_size(counted, name):
+    # A list counts its rows in one statement, and only when its first page is full (or
+    # it shows a later page): that one is left out of the comparison.
+    by_size = {
+        key: len([s for s in statements if not _is_count(s)])
+        for key, statements in counted[name].items()
+    }
+    smallest = counted[name][("small", PAGE_SIZES[0])]
+    assert len(set(by_size.values())) == 1, f"{name}: {by_size}\n\n" + "\n\n".join(smallest)
+    for key, statements in counted[name].items():
+        assert len([s for s in statements if _is_count(s)]) <= 1, f"{name} {key}: counts"
+    # And few: no query per row, which a small page of a small federation would hide.
+    # An application's page reads each of its panels (history, points, notes, fees,
+    # documents, conditions, contract, evaluation) once: the most of these pages.
+    assert by_size[("small", PAGE_SIZES[0])] <= 18, f"{name}:\n\n" + "\n\n".join(smallest)
