@@ -14,11 +14,11 @@ from exchange.auth.models import Role
 from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.months import format_date
-from exchange.numbers import whole_number
 from exchange.organizations import admin_queries, lc_csv, queries, services
 from exchange.organizations.admin_forms import LCForm, LCImportForm, NextSeasonForm, NMOForm
 from exchange.organizations.models import NMO, LocalCommittee, Season
 from exchange.organizations.seasons import next_season_code, season_code_of
+from exchange.web.arguments import id_arg
 from exchange.web.forms import ConfirmForm
 from exchange.web.paging import page_of
 from exchange.web.transaction import attempt
@@ -35,12 +35,6 @@ def _get_or_404(model, object_id: int):
     if found is None:
         abort(404)
     return found
-
-
-def _id_arg(name: str) -> int | None:
-    """A filter's id from the query string; nothing for what is not a plausible id."""
-    number = whole_number(request.args.get(name, ""))
-    return number if number is not None and number > 0 else None
 
 
 def _status_arg() -> str:
@@ -97,7 +91,8 @@ def _code_conflict(form: NMOForm) -> str:
 @role_required(Role.ADMIN)
 def nmos():
     query = request.args.get("q", "").strip()
-    region_id, program_id, status = _id_arg("region"), _id_arg("program"), _status_arg()
+    region_id, program_id = id_arg(request.args, "region"), id_arg(request.args, "program")
+    status = _status_arg()
     page = _paged(queries.nmo_search(query, region_id, program_id, status))
     return render_template(
         "admin/nmos.html",
@@ -174,9 +169,9 @@ def set_nmo_active(nmo_id: int):
 def _lc_filters() -> dict:
     return {
         "query": request.args.get("q", "").strip(),
-        "nmo_id": _id_arg("nmo"),
-        "region_id": _id_arg("region"),
-        "program_id": _id_arg("program"),
+        "nmo_id": id_arg(request.args, "nmo"),
+        "region_id": id_arg(request.args, "region"),
+        "program_id": id_arg(request.args, "program"),
         "status": _status_arg(),
     }
 
@@ -227,7 +222,7 @@ def new_lc():
     form = LCForm()
     form.nmo_id.choices = queries.nmo_choices("Choose the NMO…")
     if request.method == "GET":
-        form.nmo_id.data = _id_arg("nmo") or 0
+        form.nmo_id.data = id_arg(request.args, "nmo") or 0
     if form.validate_on_submit():
         with attempt(conflict=_lc_conflict(form)) as outcome:
             lc = services.create_lc(current_user, _lc_data(form))

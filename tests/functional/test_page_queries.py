@@ -64,9 +64,7 @@ def _pages() -> dict[str, Page]:
         "incoming queue": Page(NEO_EMAIL, "/applications/?queue=incoming&state=all"),
         "student's applications": Page(STUDENT_EMAIL, "/applications/"),
         "catalogue": Page(STUDENT_EMAIL, "/catalogue/"),
-        "host's catalogue": Page(
-            STUDENT_EMAIL, f"/catalogue/{busiest_host(student.nmo_id)}/SCOPE"
-        ),
+        "host's catalogue": Page(STUDENT_EMAIL, f"/catalogue/{busiest_host(student.nmo_id)}/SCOPE"),
         "contracts": Page(NEO_EMAIL, "/contracts/"),
         "placements": Page(NEO_EMAIL, "/placements/"),
         "application": Page(NEO_EMAIL, f"/applications/{application_of(neo)}"),
