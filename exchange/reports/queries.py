@@ -6,6 +6,9 @@ applications in Python, and each takes a fixed number of statements whatever the
 a dashboard sends the same number of queries for ten applications as for 100,000.
 """
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from sqlalchemy import and_, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import aliased
 
@@ -34,6 +37,8 @@ from exchange.reports.records import (
 from exchange.reports.recount import kept, season_key
 from exchange.reports.selection import FEDERATION, LC_KIND, NMO_KIND, Selection
 from exchange.reports.summary import DashboardPage
+
+T = TypeVar("T")
 
 # A flow counts the students on their way or gone: nominated to certified. Rejected,
 # withdrawn and cancelled applications went nowhere.
@@ -400,14 +405,20 @@ def dashboard(selection: Selection) -> Dashboard:
 def dashboard_page(selection: Selection) -> DashboardPage:
     """What the selection's dashboard page and its ``data.json`` show, kept as long as the
     figures it is made of."""
+    return kept_with_page(selection, "page", lambda: summary.dashboard_page(dashboard(selection)))
+
+
+def kept_with_page(selection: Selection, what: str, work_out: Callable[[], T]) -> T:
+    """``work_out()``, kept as long as the selection's dashboard page is: for what the page
+    makes of its figures (``what`` names it), the same for every reader of the page."""
     if selection.season is None:
-        return summary.dashboard_page(dashboard(selection))
+        return work_out()
     today = clock.today()
     seasons = [s for s in (selection.season, selection.previous) if s is not None]
     keys = [_season_key(selection, season, today) for season in seasons]
-    key = "page:" + "|".join(k for k, _ in keys)
+    key = f"{what}:" + "|".join(k for k, _ in keys)
     running = any(r for _, r in keys)
-    return kept(key, running, lambda: summary.dashboard_page(dashboard(selection)))
+    return kept(key, running, work_out)
 
 
 # The public statistics

@@ -7,8 +7,9 @@ charts from ``data.json`` (exchange/static/js/reports.js), with the app's own pl
 
 from dataclasses import dataclass
 
-from flask import render_template, url_for
+from flask import get_template_attribute, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from exchange.auth.decorators import login_required
 from exchange.auth.models import Role
@@ -37,15 +38,16 @@ class Export:
 def dashboard(kind: str, key: str):
     """A dashboard's page: its figures as tables, its charts' placeholders, its downloads."""
     selection = selection_or_abort(kind, key)
+    page = queries.dashboard_page(selection)
     return render_template(
         "reports/dashboard.html",
         selection=selection,
-        page=queries.dashboard_page(selection),
+        page=page,
+        tables_html=_tables_html(selection, page),
         trail=_breadcrumbs(selection),
         up=_dashboard_above(selection),
-        below=_dashboards_below(selection),
+        below=queries.kept_with_page(selection, "below", lambda: _dashboards_below(selection)),
         stages=[(stage, stage_label(stage)) for stage in STAGES],
-        shown_rows=SHOWN_ROWS,
         exports=_exports(selection),
         data_url=_url("reports.data", selection),
     )
@@ -96,6 +98,21 @@ def _breadcrumbs(selection: Selection) -> list[tuple[str, str | None]]:
         return [*items, (selection.nmo.acronym, None)]
     above = _dashboard_above(selection)
     return [*items, (selection.nmo.acronym, above[1] if above else None), (selection.lc.name, None)]
+
+
+def _tables_html(selection: Selection, page) -> dict[str, Markup]:
+    """Each figure's table as HTML, by the figure's key: the same for every reader of the
+    page (a thousand cells, each a link, on the federation's), so rendered once and kept
+    as long as the figures are."""
+    figure_table = get_template_attribute("reports/_figures.html", "figure_table")
+
+    def render() -> dict[str, str]:
+        return {table.key: str(figure_table(table, SHOWN_ROWS)) for table in page.tables}
+
+    return {
+        key: Markup(html)
+        for key, html in queries.kept_with_page(selection, "tables", render).items()
+    }
 
 
 def _dashboards_below(selection: Selection) -> list[tuple[str, str]]:

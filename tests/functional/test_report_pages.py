@@ -452,3 +452,26 @@ def test_a_cache_that_does_not_answer_loses_no_write_and_breaks_no_page(make_app
         db.session.expire_all()
         assert db.session.get(NMO, home_id).acronym == "CroMSIC-3"
         db.session.remove()
+
+
+def _flows_table(page: str) -> str:
+    found = re.search(r'<table[^>]*id="table-flows".*?</table>', page, re.S)
+    assert found, "no flows table"
+    return found.group()
+
+
+def test_the_kept_tables_of_a_dashboard_follow_each_commit(client, reports):
+    # The tables are rendered once and kept with the figures (reports.views._tables_html):
+    # a commit that changes what they count shows on the next request.
+    world, _ = reports
+    as_user(client, world.federation.admin)
+    before = _flows_table(_page(client, _federation_url()))
+    assert before == _flows_table(_page(client, _federation_url()))
+    _apply(world, State.NOMINATED)
+    _apply(world, State.NOMINATED)
+    db.session.commit()
+    after = _flows_table(_page(client, _federation_url()))
+    assert after != before
+    # The flow CROMSIC to SLOMSIC counts the nominated and later: 2, then 4.
+    assert re.search(r">\s*2\s*<", before) and not re.search(r">\s*4\s*<", before)
+    assert re.search(r">\s*4\s*<", after)
