@@ -5,8 +5,8 @@ Run: ``.venv/bin/python benchmarks/profile_page.py --database URL --email E PATH
 benchmarks/pages.py seeded (``sqlite:////tmp/exchange-pages-benchmark/
 exchange_pages_1season.sqlite``). The app runs in this process with the production
 configuration the benchmark serves, through Flask's test client: no server, no network, so
-what it prints is the app's own cost. It prints the mean time of a request, the queries
-one request makes (with the time of each), then the profile.
+what it prints is the app's own cost: the queries one request makes (with the time of
+each), the time of a request (the quickest of 5 rounds of 20), then the profile.
 """
 
 import argparse
