@@ -6,11 +6,13 @@ same way (its look-ups of the demo's readers, host and application)."""
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, or_, select
 
-from benchmarks.pages import application_of, busiest_host, membership_of
+from benchmarks.pages import busiest_host, membership_of
 from config import TestingConfig
 from exchange.app import create_app
+from exchange.applications.models import Application
+from exchange.applications.queues import queue_scope
 from exchange.demo import DEMO_PASSWORD, seed_demo
 from exchange.demo.data import ADMIN_EMAIL, LEO_EMAIL, NEO_EMAIL, STUDENT_EMAIL
 from exchange.extensions import db
@@ -22,7 +24,19 @@ from tests.conftest import _empty_tables
 from tests.functional.conftest import log_in
 
 PAGE_SIZES = (5, 25)
-SIZES = {"small": {"applications": 60, "seasons": 1}, "large": {"applications": 400, "seasons": 3}}
+# Two seasons at least, so that the queues hold rows on any day: on the first day of a
+# season no one has been nominated in it yet.
+SIZES = {"small": {"applications": 60, "seasons": 2}, "large": {"applications": 400, "seasons": 3}}
+# Pages whose comparison means something only with rows on them: an empty list makes
+# fewer queries (no row's details to read).
+LISTS = {
+    "outgoing queue",
+    "incoming queue",
+    "catalogue",
+    "contracts",
+    "placements",
+    "NMO directory",
+}
 PAGES = (
     "outgoing queue",
     "incoming queue",
@@ -61,14 +75,14 @@ def _pages() -> dict[str, Page]:
     )
     db.session.commit()
     return {
-        "outgoing queue": Page(NEO_EMAIL, "/applications/?queue=outgoing&state="),
-        "incoming queue": Page(NEO_EMAIL, "/applications/?queue=incoming&state=all"),
+        "outgoing queue": Page(NEO_EMAIL, "/applications/?queue=outgoing&state=all&season=all"),
+        "incoming queue": Page(NEO_EMAIL, "/applications/?queue=incoming&state=all&season=all"),
         "student's applications": Page(STUDENT_EMAIL, "/applications/"),
         "catalogue": Page(STUDENT_EMAIL, "/catalogue/"),
         "host's catalogue": Page(STUDENT_EMAIL, f"/catalogue/{busiest_host(student.nmo_id)}/SCOPE"),
         "contracts": Page(NEO_EMAIL, "/contracts/"),
         "placements": Page(NEO_EMAIL, "/placements/"),
-        "application": Page(NEO_EMAIL, f"/applications/{application_of(neo)}"),
+        "application": Page(NEO_EMAIL, f"/applications/{_application_seen_by(neo.user)}"),
         "matching proposal": Page(NEO_EMAIL, f"/matching/{run.id}"),
         "NMO directory": Page(NEO_EMAIL, "/nmos/"),
         "federation dashboard": Page(ADMIN_EMAIL, "/reports/"),
@@ -77,7 +91,18 @@ def _pages() -> dict[str, Page]:
     }
 
 
-def _statements(client, engine, path: str) -> list[str]:
+def _application_seen_by(officer) -> str:
+    """The code of the latest application in one of ``officer``'s queues."""
+    seen = or_(queue_scope(officer, "outgoing"), queue_scope(officer, "incoming"))
+    code = db.session.scalar(
+        select(Application.code).where(seen).order_by(Application.id.desc()).limit(1)
+    )
+    assert code is not None, "the demo gives the officer no application to read"
+    return code
+
+
+def _statements(client, engine, path: str) -> tuple[list[str], bool]:
+    """The statements of one request of ``path``, and whether its page lists rows."""
     counted = []
 
     def count(connection, cursor, statement, *_):
@@ -91,12 +116,12 @@ def _statements(client, engine, path: str) -> list[str]:
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200, path
-    return counted
+    return counted, "<tbody>" in response.get_data(as_text=True)
 
 
 @pytest.fixture(scope="module")
 def counted(app):
-    """{page: {(size, page size): the statements of one request}}."""
+    """{page: {(size, page size): (the statements of one request, whether it lists rows)}}."""
     found: dict[str, dict] = {name: {} for name in PAGES}
     for size, demo in SIZES.items():
         _empty_tables()
@@ -137,15 +162,20 @@ def _is_count(statement: str) -> bool:
 def test_a_busy_page_makes_as_many_queries_whatever_the_page_and_data_size(counted, name):
     # A list counts its rows in one statement, and only when its first page is full (or
     # it shows a later page): that one is left out of the comparison.
+    if name in LISTS:
+        empty = [key for key, (_, rows) in counted[name].items() if not rows]
+        assert not empty, f"{name}: no rows to compare at {empty}"
     by_size = {
         key: len([s for s in statements if not _is_count(s)])
-        for key, statements in counted[name].items()
+        for key, (statements, _) in counted[name].items()
     }
-    smallest = counted[name][("small", PAGE_SIZES[0])]
+    smallest = counted[name][("small", PAGE_SIZES[0])][0]
     assert len(set(by_size.values())) == 1, f"{name}: {by_size}\n\n" + "\n\n".join(smallest)
-    for key, statements in counted[name].items():
+    for key, (statements, _) in counted[name].items():
         assert len([s for s in statements if _is_count(s)]) <= 1, f"{name} {key}: counts"
-    # And few: no query per row, which a small page of a small federation would hide.
-    # An application's page reads each of its panels (history, points, notes, fees,
-    # documents, conditions, contract, evaluation) once: the most of these pages.
-    assert by_size[("small", PAGE_SIZES[0])] <= 18, f"{name}:\n\n" + "\n\n".join(smallest)
+    # And few: no query per row, which a small page of a small federation would hide. An
+    # application's page reads each of its panels (history, points, notes, fees, documents,
+    # conditions, contract, evaluation, substitutes) once: the most of these pages, and
+    # three of them twice or three times over (the next work of issue 12).
+    most = 22 if name == "application" else 14
+    assert by_size[("small", PAGE_SIZES[0])] <= most, f"{name}:\n\n" + "\n\n".join(smallest)
