@@ -125,13 +125,11 @@ def seasons_open_for_applications() -> list[Season]:
 
 def previous_season(season: Season) -> Season | None:
     """The season that started last before ``season``."""
-    return db.session.scalar(
-        select(Season).where(Season.starts_on < season.starts_on).order_by(Season.starts_on.desc())
-    )
+    return next((s for s in seasons_newest_first() if s.starts_on < season.starts_on), None)
 
 
 def season_by_code(code: str) -> Season | None:
-    return db.session.scalar(select(Season).where(Season.code == code))
+    return next((s for s in seasons_newest_first() if s.code == code), None)
 
 
 def nmo_by_code(code: str) -> NMO | None:
@@ -140,7 +138,7 @@ def nmo_by_code(code: str) -> NMO | None:
 
 def program_by_code(code: str) -> Program | None:
     """``SCOPE`` or ``score``: program codes are read in any case."""
-    return db.session.scalar(select(Program).where(Program.code == code.upper()))
+    return next((p for p in programs() if p.code == code.upper()), None)
 
 
 def regions() -> list[Region]:
