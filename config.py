@@ -43,6 +43,8 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = env("LOGIN_RATE_LIMIT", "10 per minute")
     UPLOAD_RATE_LIMIT = env("UPLOAD_RATE_LIMIT", "60 per hour")
+    # Each API token (and each address, for cookie sessions on the API) has its own count.
+    API_RATE_LIMIT = env("API_RATE_LIMIT", "300 per minute")
 
     # Mail leaves through the outbox table; "log" writes it to the log, "smtp" sends it.
     MAIL_BACKEND = env("MAIL_BACKEND", "log")

@@ -42,6 +42,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_logging(app)
     register_extensions(app)
     register_blueprints(app)
+    register_api(app)
     register_error_handlers(app)
     register_template_helpers(app)
     register_access_guard(app)
@@ -73,6 +74,10 @@ def register_extensions(app: Flask) -> None:
     from exchange.extensions import bootstrap, cache, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
+    from exchange.auth.tokens import load_token_user
+
+    # First of every hook: the rate limiter and CSRF ask who the caller is.
+    app.before_request(load_token_user)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     bootstrap.init_app(app)
@@ -107,7 +112,6 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from exchange.admin.organizations import bp as admin_organizations_bp
     from exchange.admin.views import bp as admin_bp
-    from exchange.api.views import bp as api_bp
     from exchange.applications.routes import bp as applications_bp
     from exchange.auth.views import bp as auth_bp
     from exchange.catalogue.views import bp as catalogue_bp
@@ -135,7 +139,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(matching_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(assets_bp)
-    app.register_blueprint(api_bp)
+
+
+def register_api(app: Flask) -> None:
+    from exchange.api import init_api
+
+    init_api(app)
 
 
 def register_access_guard(app: Flask) -> None:

@@ -141,6 +141,29 @@ def seed_demo_command(season_code, seasons, applications, seed, if_empty):
         click.echo(f"  {role:<18} {email}")
 
 
+@exchange_cli.command("create-token")
+@click.option("--email", required=True, help="Whose token: it acts as this user.")
+@click.option("--name", required=True, help="What uses it, e.g. 'NMO spreadsheet'.")
+@click.option(
+    "--expires",
+    "expires_in_days",
+    type=click.IntRange(min=1),
+    help="Days until it expires (default: never).",
+)
+def create_token_command(email, name, expires_in_days):
+    """Print a new personal API token of a user, for scripts and operators. It is shown
+    this once; the user sees it (not its text) on their account page and can revoke it."""
+    from exchange.auth.services import find_user_by_email
+    from exchange.auth.tokens import create_token
+
+    with saving():
+        user = find_user_by_email(email)
+        if user is None or not user.is_active:
+            raise DomainError(f"No active account has the email {email}.")
+        _token, text = create_token(user, name, expires_in_days)
+    click.echo(text)
+
+
 @exchange_cli.command("send-mail")
 @click.option(
     "--limit",

@@ -12,7 +12,7 @@ from exchange.applications.models import (
     StateTransition,
 )
 from exchange.applications.record_models import FeeRecord
-from exchange.auth.models import Membership, Role, User
+from exchange.auth.models import ApiToken, Membership, Role, User
 from exchange.conditions.models import ExchangeConditions
 from exchange.contracts.models import (
     Contract,
@@ -36,6 +36,7 @@ from exchange.placements.models import (
 
 __all__ = [
     "NMO",
+    "ApiToken",
     "Application",
     "ApplicationCounter",
     "ApplicationNote",

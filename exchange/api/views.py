@@ -1,18 +1,19 @@
-"""The JSON API under /api/v1. Errors here are ``application/problem+json``."""
+"""The API's own health check, for load balancers and monitoring."""
 
-from flask import Blueprint, jsonify
 from sqlalchemy import text
 
+from exchange.api.base import blueprint
+from exchange.api.schemas import HealthSchema
 from exchange.auth.decorators import public
-from exchange.extensions import csrf, db
+from exchange.extensions import db
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)
+bp = blueprint("Health", "", "Whether the app answers and reaches its database.")
 
 
 @bp.route("/health")
 @public
+@bp.response(200, HealthSchema)
 def health():
-    """For load balancers and monitoring: the app answers and reaches its database."""
+    """The app answers and reaches its database."""
     db.session.execute(text("SELECT 1"))
-    return jsonify(status="ok")
+    return {"status": "ok"}

@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 PUBLIC = "public"
 ANY_USER = "any user"
 # Endpoints of extensions that serve files and declare no access themselves.
-EXTENSION_ENDPOINTS = {"static", "bootstrap.static"}
+EXTENSION_ENDPOINTS = {"static", "bootstrap.static", "api-docs.openapi_json"}
 
 
 def public(view):

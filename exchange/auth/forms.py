@@ -10,6 +10,7 @@ from wtforms import (
     StringField,
     SubmitField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange
 
 from exchange.auth.services import MIN_PASSWORD_LENGTH
@@ -87,3 +88,21 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new_password", message="The passwords differ.")],
     )
     submit_password = SubmitField("Change password")
+
+
+TOKEN_EXPIRY_CHOICES = [
+    SelectChoice("", "Never"),
+    SelectChoice("30", "In 30 days"),
+    SelectChoice("90", "In 90 days"),
+    SelectChoice("365", "In a year"),
+]
+
+
+class TokenForm(FlaskForm):
+    token_name = StringField(
+        "Name",
+        validators=[DataRequired(message="Name the token after what uses it."), Length(max=80)],
+        description="What uses it, e.g. “NMO spreadsheet”.",
+    )
+    expires_in = SelectField("Expires", choices=TOKEN_EXPIRY_CHOICES, default="")
+    submit_token = SubmitField("Create token")

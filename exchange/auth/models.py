@@ -158,3 +158,23 @@ class Membership(TimestampMixin, db.Model):
         if self.role == Role.STUDENT:
             return f"Student of {self.lc.name}, {self.nmo.acronym}"
         return "Admin of the federation"
+
+
+class ApiToken(TimestampMixin, db.Model):
+    """A personal token for the API: it acts as its user, until it expires, is revoked, or
+    the user's password changes. Only the token's SHA-256 is kept; the token is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The first characters, so that a user can tell their tokens apart in the list.
+    prefix: Mapped[str] = mapped_column(String(12))
+    password_fingerprint: Mapped[str] = mapped_column(String(16))
+    expires_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

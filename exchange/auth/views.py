@@ -3,10 +3,11 @@ member of an LC: see exchange.organizations.registration.)"""
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from exchange.auth import services
+from exchange import clock
+from exchange.auth import services, tokens
 from exchange.auth.decorators import login_required, public
 from exchange.auth.forms import (
     ChangePasswordForm,
@@ -14,8 +15,10 @@ from exchange.auth.forms import (
     LoginForm,
     NameForm,
     ResetPasswordForm,
+    TokenForm,
 )
 from exchange.extensions import limiter
+from exchange.web.forms import ConfirmForm
 from exchange.web.transaction import attempt
 
 bp = Blueprint("auth", __name__)
@@ -133,4 +136,50 @@ def account():
             login_user(current_user._get_current_object())
             return redirect(url_for("auth.account"))
         password_form.current_password.errors.append(str(outcome.error))
-    return render_template("auth/account.html", name_form=name_form, password_form=password_form)
+    return render_account(name_form=name_form, password_form=password_form)
+
+
+def render_account(**forms) -> str:
+    """The account page; ``forms`` holds those submitted, shown as typed, and a new
+    token's text, shown this once."""
+    name_form = forms.get("name_form") or NameForm(prefix="name", name=current_user.name)
+    return render_template(
+        "auth/account.html",
+        name_form=name_form,
+        password_form=forms.get("password_form") or ChangePasswordForm(prefix="password"),
+        token_form=forms.get("token_form") or TokenForm(prefix="token"),
+        new_token=forms.get("new_token"),
+        tokens=[
+            (token, tokens.status_of(token, current_user, clock.now()))
+            for token in tokens.tokens_of(current_user)
+        ],
+        confirm_form=ConfirmForm(),
+    )
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@login_required
+def create_token():
+    form = TokenForm(prefix="token")
+    if not form.validate_on_submit():
+        return render_account(token_form=form), 422
+    days = int(form.expires_in.data) if form.expires_in.data else None
+    with attempt(flash_error=False) as outcome:
+        _token, text = tokens.create_token(current_user, form.token_name.data, days)
+    if not outcome.ok:
+        form.token_name.errors.append(str(outcome.error))
+        return render_account(token_form=form), 422
+    # Rendered, not redirected: the token is in this page only, never in the session.
+    return render_account(new_token=text), 201
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int):
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    with attempt() as outcome:
+        token = tokens.token_of(current_user, token_id)
+        tokens.revoke_token(current_user, token)
+        outcome.message = f"The token “{token.name}” is revoked: programs using it are refused."
+    return redirect(url_for("auth.account"))

@@ -4,12 +4,14 @@ applications that hold a host's contract slots in given months."""
 from collections.abc import Iterable
 
 from sqlalchemy import Row, select
+from sqlalchemy.orm import joinedload
 
 from exchange.applications.models import Application
 from exchange.applications.states import HOLDS_CONTRACT_SLOT, State
 from exchange.auth.models import User
 from exchange.conditions.models import ExchangeConditions
 from exchange.extensions import db
+from exchange.organizations.models import NMO, Program, Season
 
 
 def find_conditions(nmo_id: int, program_id: int, season_id: int) -> ExchangeConditions | None:
@@ -46,3 +48,21 @@ def slot_holders(
             .order_by(Application.code)
         )
     )
+
+
+def conditions_of_season(season: Season, program: Program | None = None, nmo: NMO | None = None):
+    """The season's exchange conditions of active NMOs, by country and program (then id,
+    so that pages neither repeat nor skip one); of one program or one NMO if given."""
+    statement = (
+        select(ExchangeConditions)
+        .join(NMO, NMO.id == ExchangeConditions.nmo_id)
+        .join(Program, Program.id == ExchangeConditions.program_id)
+        .where(ExchangeConditions.season_id == season.id, NMO.is_active)
+        .options(joinedload(ExchangeConditions.nmo), joinedload(ExchangeConditions.program))
+        .order_by(NMO.country_name, NMO.acronym, Program.code, ExchangeConditions.id)
+    )
+    if program is not None:
+        statement = statement.where(ExchangeConditions.program_id == program.id)
+    if nmo is not None:
+        statement = statement.where(ExchangeConditions.nmo_id == nmo.id)
+    return statement

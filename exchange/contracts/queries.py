@@ -84,6 +84,14 @@ def visible_programs(user) -> list[Program]:
 
 def contracts_page(user, season: Season, program: Program | None, query: str):
     """One page of the season's contracts the user may see, with their months."""
+    return page_by_id(
+        contracts_statement(user, season, program, query), Contract.id, _contracts_by_id
+    )
+
+
+def contracts_statement(user, season: Season, program: Program | None, query: str = ""):
+    """The season's contracts the user may see, by sending and host NMO: the list's
+    order, which ends on the id so that pages neither repeat nor skip one."""
     sending, host = aliased(NMO), aliased(NMO)
     statement = (
         select(Contract)
@@ -105,7 +113,7 @@ def contracts_page(user, season: Season, program: Program | None, query: str):
                 )
             )
         )
-    return page_by_id(statement, Contract.id, _contracts_by_id)
+    return statement
 
 
 def _contracts_by_id(ids) -> list[Contract]:

@@ -191,3 +191,16 @@ def lc_counts(nmo_ids: list[int]) -> dict[int, int]:
             .group_by(LocalCommittee.nmo_id)
         ).all()
     )
+
+
+def lcs_of_nmo(nmo: NMO, active_only: bool = True):
+    """The NMO's local committees by name (then id, so that pages neither repeat nor skip
+    one); the deactivated ones too unless ``active_only``."""
+    statement = (
+        select(LocalCommittee)
+        .where(LocalCommittee.nmo_id == nmo.id)
+        .order_by(LocalCommittee.name, LocalCommittee.id)
+    )
+    if active_only:
+        statement = statement.where(LocalCommittee.is_active)
+    return statement

@@ -32,19 +32,46 @@ def wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def problem(status: int, title: str, detail: str | None = None):
+def problem(status: int, title: str, detail: str | None = None, errors: dict | None = None):
+    """An RFC 9457 problem; ``errors`` holds the messages of each field that was refused."""
     body = {"type": "about:blank", "title": title, "status": status}
     if detail:
         body["detail"] = detail
+    if errors:
+        body["errors"] = errors
     response = jsonify(body)
     response.status_code = status
     response.content_type = "application/problem+json"
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="exchange"'
     return response
+
+
+def _field_errors(error: HTTPException) -> dict | None:
+    """The messages of the fields that the API's argument parser (webargs) refused, keyed
+    by field whichever part of the request (query, JSON body, form, files) held them."""
+    messages = (getattr(error, "data", None) or {}).get("messages")
+    if not isinstance(messages, dict):
+        return None
+    fields: dict = {}
+    for part in messages.values():
+        if isinstance(part, dict):
+            fields.update(part)
+    return fields or None
 
 
 def handle_http_error(error: HTTPException):
     if wants_json():
-        return problem(error.code or 500, error.name, error.description)
+        errors = _field_errors(error)
+        detail = error.description
+        if errors:
+            detail = "Some fields were refused: " + ", ".join(sorted(map(str, errors))) + "."
+        elif error.code == 401:
+            detail = (
+                "Log in, or send a personal token (made on your account page) as "
+                "'Authorization: Bearer <token>'."
+            )
+        return problem(error.code or 500, error.name, detail, errors)
     code = error.code if error.code in ERROR_PAGES else 500
     template = f"errors/{code}.html" if code in (400, 403, 404, 500) else "errors/generic.html"
     # What the view said when it refused (``abort(404, "No NMO has the code XY.")``), not

@@ -28,6 +28,8 @@ ACCESS = {
     "api.health": ANYONE,
     "auth.logout": LOGGED_IN,
     "auth.account": LOGGED_IN,
+    "auth.create_token": LOGGED_IN,
+    "auth.revoke_token": LOGGED_IN,
     "organizations.nmos": LOGGED_IN,
     "organizations.nmo": LOGGED_IN,
     "admin.users": ADMIN,
@@ -111,11 +113,56 @@ ACCESS = {
     "reports.figures_csv": LOGGED_IN,
     "reports.figures_xlsx": LOGGED_IN,
     "reports.figure_csv": LOGGED_IN,
+    "Health.health": ANYONE,
+    "api-docs.openapi_json": ANYONE,
+    "api_docs.page": ANYONE,
+    "api_docs.swagger_ui_file": ANYONE,
+    "NMOs.list_nmos": LOGGED_IN,
+    "NMOs.get_nmo": LOGGED_IN,
+    "NMOs.list_lcs": LOGGED_IN,
+    "Applications.list_applications": LOGGED_IN,
+    "Applications.get_application": LOGGED_IN,
+    "Applications.create_draft": STUDENT,
+    "Applications.submit": STUDENT,
+    "Applications.confirm": STUDENT,
+    "Applications.evaluate": STUDENT,
+    "Applications.withdraw": STUDENT,
+    "Applications.nominate": NATIONAL_OFFICER,
+    "Applications.accept": OFFICERS,
+    "Applications.arrive": OFFICERS,
+    "Applications.certify": OFFICERS,
+    "Applications.reject": OFFICERS,
+    "Applications.cancel": OFFICERS | ADMIN,
+    "Placements.list_placements": OFFICERS | ADMIN,
+    "Placements.get_placement": OFFICERS | ADMIN,
+    "Placements.create_placement": OFFICERS | ADMIN,
+    "Placements.update_placement": OFFICERS | ADMIN,
+    "Placements.close_placement": OFFICERS | ADMIN,
+    "Contracts.list_contracts": NATIONAL_OFFICER | ADMIN,
+    "Contracts.get_contract": NATIONAL_OFFICER | ADMIN,
+    "Contracts.confirm_contract": NATIONAL_OFFICER,
+    "Contracts.decline_contract": NATIONAL_OFFICER,
+    "Conditions.list_conditions": LOGGED_IN,
+    "Conditions.get_conditions": LOGGED_IN,
+    "Matching.list_runs": NATIONAL_OFFICER | ADMIN,
+    "Matching.create_run": NATIONAL_OFFICER | ADMIN,
+    "Matching.get_run": NATIONAL_OFFICER | ADMIN,
+    "Matching.assign": NATIONAL_OFFICER | ADMIN,
+    "Matching.approve": NATIONAL_OFFICER | ADMIN,
+    "Matching.discard": NATIONAL_OFFICER | ADMIN,
+    "Reports.federation_dashboard": ADMIN,
+    "Documents.list_documents": LOGGED_IN,
+    "Documents.upload_document": STUDENT,
+    "Documents.download_document": LOGGED_IN,
+    "Reports.nmo_dashboard": NATIONAL_OFFICER | ADMIN,
+    "Reports.lc_dashboard": OFFICERS | ADMIN,
 }
 # Where one endpoint's URLs are for different people, the URL decides: the federation's
 # dashboard is the admins'; the home NMO's (CROMSIC) its national officer's; the home LC's
 # its local officer's and its NMO's national officer's. Admins read all three.
 RULE_ACCESS = {
+    "/api/v1/reports/nmos/": NATIONAL_OFFICER | ADMIN,
+    "/api/v1/reports/lcs/": OFFICERS | ADMIN,
     "/reports/nmos/": NATIONAL_OFFICER | ADMIN,
     "/reports/lcs/": OFFICERS | ADMIN,
     "/reports/": ADMIN,
@@ -182,7 +229,12 @@ def _url(endpoint: str, rule: str, federation) -> str:
         "<int:document_id>": "1",
         "<token>": "not-a-real-token",
         "<figure>": "funnel",
+        "<int:token_id>": "1",
+        "<filename>": "swagger-ui.css",
     }
+    if rule.startswith("/api/v1/reports/"):  # the dashboards of the fixture's officers
+        rule = rule.replace("<code>", federation.home.code)
+        rule = rule.replace("<int:lc_id>", str(federation.home_lc.id))
     if rule.startswith("/reports/nmos/"):
         rule = rule.replace("<key>", federation.home.code)
     elif rule.startswith("/reports/lcs/"):
