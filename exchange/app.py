@@ -28,6 +28,9 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
         instance_path=os.environ.get("EXCHANGE_INSTANCE_PATH") or str(PROJECT_ROOT / "instance"),
     )
     app.config.from_object(config_class)
+    from exchange.web.arguments import IdConverter
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         database = Path(app.instance_path) / "exchange.sqlite"

@@ -187,7 +187,9 @@ class ConditionsSchema(Schema):
     nmo = code_of("nmo", required=True)
     program = code_of("program", required=True)
     season = code_of("season", required=True)
-    fee_amount = fields.Decimal(as_string=True, required=True)
+    fee_amount = fields.Decimal(
+        as_string=True, required=True, metadata={"type": "string", "format": "decimal"}
+    )
     fee_currency = fields.String(required=True)
     min_study_year = fields.Integer(required=True)
     max_study_year = fields.Integer(required=True)

@@ -24,7 +24,7 @@ from exchange.auth.models import User
 from exchange.contracts.models import Contract
 from exchange.database import TimestampMixin, enum_column
 from exchange.extensions import db
-from exchange.organizations.models import NMO, Program, Season
+from exchange.organizations.models import NMO, LocalCommittee, Program, Season
 from exchange.organizations.programs import MOST_PREFERENCES
 from exchange.placements.models import Placement
 
@@ -151,6 +151,7 @@ class Application(TimestampMixin, db.Model):
     program: Mapped[Program] = relationship()
     season: Mapped[Season] = relationship()
     home_nmo: Mapped[NMO] = relationship(foreign_keys=[home_nmo_id])
+    home_lc: Mapped[LocalCommittee] = relationship(foreign_keys=[home_lc_id])
     host_nmo: Mapped[NMO] = relationship(foreign_keys=[host_nmo_id])
     contract: Mapped[Contract | None] = relationship()
     placement: Mapped[Placement | None] = relationship()

@@ -141,3 +141,21 @@ def test_each_token_has_its_own_rate_limit(make_app, federation):
     assert refused.status_code == 429
     assert refused.content_type == "application/problem+json"
     assert client.get("/api/v1/nmos/", headers=bearer(second[1])).status_code == 200
+
+
+@pytest.mark.parametrize("number", [2**31, 2**63, 10**30])
+def test_an_id_past_any_rows_is_a_404_not_a_database_error(client, federation, token_of, number):
+    headers = bearer(token_of(federation.national_officer))
+    for url in (f"/api/v1/matching/{number}", f"/api/v1/placements/{number}"):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 404, url
+        assert response.content_type == "application/problem+json"
+
+
+def test_the_description_documents_errors_as_problems(client, federation):
+    description = client.get("/api/v1/openapi.json").get_json()
+    assert len(description["paths"]) >= 15
+    default = description["components"]["responses"]["DEFAULT_ERROR"]
+    assert list(default["content"]) == ["application/problem+json"]
+    nmos = description["paths"]["/api/v1/nmos/"]["get"]["responses"]
+    assert nmos["default"]["$ref"].endswith("/DEFAULT_ERROR")

@@ -28,6 +28,7 @@ def test_the_whole_cycle_through_the_api(app, client, world, spring):
     code = draft["code"]
     assert (draft["state"], draft["season"], draft["host_nmo"]) == ("draft", "2026/27", "SLOMSIC")
     assert "submit" in draft["actions"]
+    assert (draft["home_nmo"], draft["home_lc"]) == ("CROMSIC", world.federation.home_lc.name)
 
     # The form's pages fill it in (the API creates drafts; the student writes them there).
     client.post("/login", data={"email": world.student.email, "password": builders.PASSWORD})
