@@ -120,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from exchange.catalogue.views import bp as catalogue_bp
     from exchange.conditions.views import bp as conditions_bp
     from exchange.contracts.views import bp as contracts_bp
+    from exchange.feeds.views import bp as feeds_bp
     from exchange.main.views import bp as main_bp
     from exchange.matching.views import bp as matching_bp
     from exchange.organizations.registration import bp as registration_bp
@@ -140,6 +141,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(conditions_bp)
     app.register_blueprint(placements_bp)
     app.register_blueprint(matching_bp)
+    app.register_blueprint(feeds_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(assets_bp)
 

@@ -164,6 +164,29 @@ def create_token_command(email, name, expires_in_days):
     click.echo(text)
 
 
+@exchange_cli.command("calendar-feed")
+@click.option("--email", required=True, help="Whose feed.")
+@click.option("--new", is_flag=True, help="Give a new address; the old one stops working.")
+@click.option(
+    "--base-url", default="http://127.0.0.1:5000", show_default=True, help="The site's address."
+)
+def calendar_feed_command(email, new, base_url):
+    """Print the address of a user's calendar feed, made if they have none: the same one
+    their account page shows."""
+    from exchange.auth.services import find_user_by_email
+    from exchange.feeds import services
+
+    with saving():
+        user = find_user_by_email(email)
+        if user is None or not user.is_active:
+            raise DomainError(f"No active account has the email {email}.")
+        feed = services.feed_of(user)
+        if feed is None or new:
+            feed = services.start_feed(user)
+        secret = services.secret_of(feed)
+    click.echo(f"{base_url.rstrip('/')}/calendar/{secret}.ics")
+
+
 @exchange_cli.command("send-mail")
 @click.option(
     "--limit",

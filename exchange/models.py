@@ -22,6 +22,7 @@ from exchange.contracts.models import (
     ContractSlot,
     ContractStatus,
 )
+from exchange.feeds.models import CalendarFeed
 from exchange.matching.models import MatchingKind, MatchingRun, Ranking, RunStatus
 from exchange.organizations.models import NMO, LocalCommittee, Program, Region, Season
 from exchange.outbox import OutboxMessage
@@ -40,6 +41,7 @@ __all__ = [
     "Application",
     "ApplicationCounter",
     "ApplicationNote",
+    "CalendarFeed",
     "CardReminder",
     "Contract",
     "ContractEvent",

@@ -30,6 +30,9 @@ ACCESS = {
     "auth.account": LOGGED_IN,
     "auth.create_token": LOGGED_IN,
     "auth.revoke_token": LOGGED_IN,
+    "feeds.calendar": ANYONE,
+    "feeds.start": LOGGED_IN,
+    "feeds.stop": LOGGED_IN,
     "organizations.nmos": LOGGED_IN,
     "organizations.nmo": LOGGED_IN,
     "admin.users": ADMIN,
@@ -230,6 +233,7 @@ def _url(endpoint: str, rule: str, federation) -> str:
         "<token>": "not-a-real-token",
         "<figure>": "funnel",
         "<int:token_id>": "1",
+        "<secret>": "0" * 64,
         "<filename>": "swagger-ui.css",
     }
     if rule.startswith("/api/v1/reports/"):  # the dashboards of the fixture's officers

@@ -1,0 +1,2 @@
+"""Calendar feeds: each user's personal, revocable iCalendar address of the deadlines and
+dates they may see."""
