@@ -14,7 +14,13 @@ from exchange.api.schemas import ApplicationDetailSchema, ApplicationSchema
 from exchange.applications import services
 from exchange.applications.models import Application
 from exchange.applications.pages import application_or_404
-from exchange.applications.queues import OPEN, QUEUES, queue_statement, read_filters
+from exchange.applications.queues import (
+    API_ROW_OPTIONS,
+    OPEN,
+    QUEUES,
+    queue_statement,
+    read_filters,
+)
 from exchange.applications.states import State
 from exchange.auth.decorators import login_required, role_required
 from exchange.auth.models import Role
@@ -101,7 +107,8 @@ def list_applications(arguments):
     default = "mine" if current_user.primary_role == Role.STUDENT else "incoming"
     queue = arguments.get("queue") or default
     filters = read_filters(current_user, queue, _filter_args(arguments), current_season())
-    return page_of(queue_statement(current_user, filters), arguments)
+    statement = queue_statement(current_user, filters).options(*API_ROW_OPTIONS)
+    return page_of(statement, arguments)
 
 
 @bp.route("/<code>")

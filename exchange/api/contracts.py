@@ -78,7 +78,7 @@ def list_contracts(arguments):
     statement = queries.contracts_statement(current_user, season, program, arguments["q"].strip())
     if arguments.get("status"):
         statement = statement.where(Contract.status == ContractStatus(arguments["status"]))
-    return page_of(statement, arguments)
+    return page_of(statement.options(*queries.API_ROW_OPTIONS), arguments)
 
 
 @bp.route("/<int:contract_id>")

@@ -386,6 +386,9 @@ ROW_OPTIONS = (
     joinedload(Application.placement),
 )
 
+# The API's rows also name their home LC.
+API_ROW_OPTIONS = (*ROW_OPTIONS, joinedload(Application.home_lc))
+
 
 def rows_by_id(ids) -> list[Application]:
     """The applications of ``ids``, with what a row of a queue shows of them."""
