@@ -3,6 +3,8 @@ a student's own applications, an officer's queues (exchange.applications.queues)
 NMO's exchange conditions and the contracts it sends students under. Only seasons that
 have not ended are read: a feed is about what is ahead."""
 
+from collections.abc import Callable
+
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -40,26 +42,25 @@ def student_applications(user: User) -> list[Application]:
     )
 
 
-def conditions_by_host(keys: set[tuple[int, int, int]]) -> dict:
-    """Exchange conditions by (host NMO id, program id, season id), for those of ``keys``
-    that are published."""
-    if not keys:
-        return {}
-    found = db.session.scalars(
-        select(ExchangeConditions).where(
-            or_(
-                *(
-                    and_(
-                        ExchangeConditions.nmo_id == nmo_id,
-                        ExchangeConditions.program_id == program_id,
-                        ExchangeConditions.season_id == season_id,
-                    )
-                    for nmo_id, program_id, season_id in keys
-                )
-            )
+def _any_of(pairs, *columns):
+    """A condition that ``columns`` hold one of ``pairs`` (tuples of as many values)."""
+    return or_(*(and_(*(c == v for c, v in zip(columns, pair, strict=True))) for pair in pairs))
+
+
+def host_conditions_of(records) -> Callable:
+    """For applications or contracts: a look-up of each one's host's published exchange
+    conditions (or None), all read in one query."""
+    keys = {(r.host_nmo_id, r.program_id, r.season_id) for r in records}
+    found = {}
+    if keys:
+        columns = (
+            ExchangeConditions.nmo_id,
+            ExchangeConditions.program_id,
+            ExchangeConditions.season_id,
         )
-    )
-    return {(c.nmo_id, c.program_id, c.season_id): c for c in found}
+        statement = select(ExchangeConditions).where(_any_of(keys, *columns))
+        found = {(c.nmo_id, c.program_id, c.season_id): c for c in db.session.scalars(statement)}
+    return lambda record: found.get((record.host_nmo_id, record.program_id, record.season_id))
 
 
 def applications_awaiting_cards(user: User) -> list[Application]:
@@ -95,15 +96,7 @@ def conditions_of_officer(user: User) -> list[ExchangeConditions]:
             select(ExchangeConditions)
             .where(
                 ExchangeConditions.season_id.in_(_open_season_ids()),
-                or_(
-                    *(
-                        and_(
-                            ExchangeConditions.nmo_id == nmo_id,
-                            ExchangeConditions.program_id == program_id,
-                        )
-                        for nmo_id, program_id in pairs
-                    )
-                ),
+                _any_of(pairs, ExchangeConditions.nmo_id, ExchangeConditions.program_id),
             )
             .options(
                 joinedload(ExchangeConditions.nmo),
@@ -126,12 +119,7 @@ def contracts_sending(user: User) -> list[Contract]:
             .where(
                 Contract.status == ContractStatus.CONFIRMED,
                 Contract.season_id.in_(_open_season_ids()),
-                or_(
-                    *(
-                        and_(Contract.sending_nmo_id == nmo_id, Contract.program_id == program_id)
-                        for nmo_id, program_id in pairs
-                    )
-                ),
+                _any_of(pairs, Contract.sending_nmo_id, Contract.program_id),
             )
             .options(
                 selectinload(Contract.slots),

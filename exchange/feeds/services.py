@@ -88,22 +88,10 @@ def events_for(user: User) -> list[events.FeedEvent]:
     found = []
     if user.student_membership is not None:
         applications = queries.student_applications(user)
-        conditions = queries.conditions_by_host(
-            {(a.host_nmo_id, a.program_id, a.season_id) for a in applications}
-        )
-        found += events.student_events(
-            applications,
-            lambda a: conditions.get((a.host_nmo_id, a.program_id, a.season_id)),
-        )
+        found += events.student_events(applications, queries.host_conditions_of(applications))
     if user.officer_memberships():
         found += events.card_events(queries.applications_awaiting_cards(user))
         found += events.conditions_events(queries.conditions_of_officer(user))
         contracts = queries.contracts_sending(user)
-        host_conditions = queries.conditions_by_host(
-            {(c.host_nmo_id, c.program_id, c.season_id) for c in contracts}
-        )
-        found += events.contract_events(
-            contracts,
-            lambda c: host_conditions.get((c.host_nmo_id, c.program_id, c.season_id)),
-        )
+        found += events.contract_events(contracts, queries.host_conditions_of(contracts))
     return events.in_order(found)
