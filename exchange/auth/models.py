@@ -48,6 +48,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     year_of_study: Mapped[int | None]
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    # Carried by the session and the remember-me cookie, and raised at logout: a copy of
+    # either cookie opens nothing once its user has logged out.
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -67,8 +70,9 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def get_id(self) -> str:
         # The session and the remember-me cookie carry the password's fingerprint, so a
-        # new password (changed or reset) logs out every other browser.
-        return f"{self.id}:{self.password_fingerprint}"
+        # new password (changed or reset) logs out every other browser, and the session
+        # version, so that a logout ends them on the server and not only in this browser.
+        return f"{self.id}:{self.password_fingerprint}:{self.session_version}"
 
     def roles(self) -> set[Role]:
         return {membership.role for membership in self.memberships}

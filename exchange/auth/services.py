@@ -21,16 +21,27 @@ _DUMMY_HASH = generate_password_hash("no-such-user-password")
 
 
 def load_user(session_id: str) -> User | None:
-    """The user of a session made by ``User.get_id``, while active and password unchanged."""
-    user_id, _, fingerprint = session_id.partition(":")
+    """The user of a session made by ``User.get_id``, while active, with the password and
+    session version it was made under."""
+    user_id, _, rest = session_id.partition(":")
+    fingerprint, _, version = rest.partition(":")
     user = None
-    if user_id.isdigit():
+    if user_id.isdigit() and len(user_id) < 11:
         # One SELECT for the user, their roles and each role's NMO, LC and program: every
         # page reads them (the layout's menu), and a query costs more than its rows.
         user = db.session.get(User, int(user_id), options=[joinedload(User.memberships)])
     if user is None or not user.is_active or user.password_fingerprint != fingerprint:
         return None
+    if version != str(user.session_version):
+        return None
     return user
+
+
+def end_sessions(user: User) -> None:
+    """At logout: every session and remember-me cookie of the user stops working, the
+    copies of them too."""
+    user.session_version += 1
+    db.session.flush()
 
 
 def normalize_email(email: str) -> str:

@@ -69,6 +69,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    with attempt():
+        services.end_sessions(current_user)
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("main.index"))
