@@ -78,8 +78,11 @@ def register_extensions(app: Flask) -> None:
 
     db.init_app(app)
     from exchange.auth.tokens import load_token_user
+    from exchange.web.arguments import refuse_nul_characters
 
-    # First of every hook: the rate limiter and CSRF ask who the caller is.
+    # First of every hook: what no view takes goes no further; then the rate limiter and
+    # CSRF ask who the caller is.
+    app.before_request(refuse_nul_characters)
     app.before_request(load_token_user)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)

@@ -123,12 +123,17 @@ def decode(content: bytes) -> str:
     if len(content) > MAX_BYTES:
         raise Unreadable(f"The file is larger than {MAX_BYTES // 1_000_000} MB.")
     try:
-        return content.decode("utf-8-sig")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise Unreadable(
             f"The file is not UTF-8 text (byte {error.start + 1}): save it as "
             "“CSV UTF-8” and upload it again."
         ) from None
+    if "\x00" in text:
+        # No cell takes one (PostgreSQL's text refuses it): a sign of a binary file.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        raise Unreadable("The file holds a NUL character: save it as “CSV UTF-8” again.", line)
+    return text
 
 
 def delimiter_of(first_line: str) -> str:

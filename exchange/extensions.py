@@ -1,6 +1,5 @@
 """Flask extensions, created unbound and bound to the app in ``create_app``."""
 
-from flask import current_app
 from flask_bootstrap import Bootstrap5
 from flask_caching import Cache
 from flask_limiter import Limiter
@@ -22,8 +21,3 @@ limiter = Limiter(key_func=get_remote_address, default_limits=[])
 # Redis where EXCHANGE_REDIS_URL is set (shared by every worker), each process's memory
 # otherwise: the figures are the same in both, only how long they are kept differs.
 cache = Cache()
-
-
-def page_of(statement):
-    """One page of ``statement`` as the request asks (``?page=``), of the configured size."""
-    return db.paginate(statement, per_page=current_app.config["PAGE_SIZE"], error_out=False)

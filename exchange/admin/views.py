@@ -15,6 +15,7 @@ from exchange.extensions import db
 from exchange.organizations.memberships import build_membership
 from exchange.organizations.models import NMO, LocalCommittee, Program
 from exchange.organizations.queries import lc_choices, nmo_choices, program_choices
+from exchange.web.arguments import id_arg
 from exchange.web.forms import ConfirmForm
 from exchange.web.paging import page_of
 from exchange.web.transaction import attempt
@@ -42,7 +43,7 @@ def _membership_from(form) -> Membership:
 def users():
     query = request.args.get("q", "").strip()
     role = request.args.get("role", "")
-    nmo_id = request.args.get("nmo", type=int)
+    nmo_id = id_arg(request.args, "nmo")
     status = request.args.get("status", "")
     page = page_of(users_statement(query, role, nmo_id, status))
     return render_template(

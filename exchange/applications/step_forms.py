@@ -7,7 +7,6 @@ from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
-    DecimalField,
     EmailField,
     SelectField,
     StringField,
@@ -27,6 +26,7 @@ from wtforms.validators import (
 from exchange import clock
 from exchange.applications import calendar
 from exchange.errors import DomainError
+from exchange.web.forms import PlainDecimalField
 
 RATING_CHOICES = [
     SelectChoice(r, f"{r}: {label}")
@@ -127,7 +127,7 @@ class SubstituteForm(FlaskForm):
 
 
 class PointsForm(FlaskForm):
-    points = DecimalField(
+    points = PlainDecimalField(
         "Ranking points",
         places=2,
         validators=[Optional(), NumberRange(0, 1000)],

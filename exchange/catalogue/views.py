@@ -16,9 +16,11 @@ from exchange.catalogue import queries
 from exchange.catalogue.queries import PlacementFilters
 from exchange.conditions.queries import find_conditions
 from exchange.months import SEASON_MONTHS
+from exchange.numbers import whole_number
 from exchange.organizations.models import Program, Season
 from exchange.organizations.queries import current_season, open_seasons, programs
 from exchange.placements.models import Placement
+from exchange.web.arguments import id_arg
 from exchange.web.paging import page_by_id
 
 bp = Blueprint("catalogue", __name__, url_prefix="/catalogue")
@@ -65,7 +67,7 @@ def _season_shown() -> SeasonShown:
 def _month_arg(shown: SeasonShown) -> tuple[int | None, date | None]:
     """The month filter if it names an open month of the season shown; else no filter,
     and the first day of the begun month asked for, so that the page can say why."""
-    month = request.args.get("month", type=int)
+    month = whole_number(request.args.get("month", ""))
     if month in shown.open_months:
         return month, None
     if month in SEASON_MONTHS and shown.season is not None:
@@ -96,7 +98,7 @@ def index():
     shown = _season_shown()
     month, begun_month = _month_arg(shown)
     filters = PlacementFilters(
-        region_id=request.args.get("region", type=int),
+        region_id=id_arg(request.args, "region"),
         nmo_code=request.args.get("country", "").strip(),
         field=request.args.get("field", "").strip(),
         month=month,

@@ -3,7 +3,6 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DecimalField,
     IntegerField,
     SelectField,
     StringField,
@@ -26,6 +25,7 @@ from exchange.conditions.services import (
     ConditionsData,
     clean_languages,
 )
+from exchange.web.forms import PlainDecimalField
 
 
 def currency_choices(current: str | None = None) -> list[SelectChoice]:
@@ -44,7 +44,7 @@ def _text(label: str, description: str = "", required: str | None = None) -> Tex
 
 
 class ConditionsForm(FlaskForm):
-    fee_amount = DecimalField(
+    fee_amount = PlainDecimalField(
         "Fee",
         places=2,
         validators=[

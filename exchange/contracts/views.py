@@ -28,6 +28,7 @@ from exchange.organizations.queries import (
     seasons_newest_first,
 )
 from exchange.web.forms import ConfirmForm
+from exchange.web.paging import requested_page
 from exchange.web.transaction import attempt
 from exchange.web.uploads import fits
 
@@ -113,7 +114,7 @@ def _balance(season: Season, programs: list[Program], program: Program | None) -
     if nmo is not None:
         return shown | {"balance_rows": queries.nmo_balance(nmo, season, program_ids)}
     if admin:
-        page = request.args.get("balance_page", 1, type=int)
+        page = requested_page("balance_page")
         return shown | {"balance_page": queries.federation_balance_page(season, program_ids, page)}
     return shown
 

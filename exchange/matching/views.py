@@ -14,6 +14,7 @@ from exchange.matching.models import MatchingKind, MatchingRun, Ranking, RunStat
 from exchange.months import month_name
 from exchange.organizations.models import NMO, Program, Season
 from exchange.organizations.queries import active_nmos, current_season, open_seasons, programs
+from exchange.web.arguments import as_id
 from exchange.web.forms import ConfirmForm
 from exchange.web.paging import page_of
 from exchange.web.transaction import attempt
@@ -124,7 +125,7 @@ def _back(matching_run: MatchingRun):
 @role_required(*OFFICERS)
 def assign(run_id: int):
     matching_run = _run_or_404(run_id)
-    application_id = request.form.get("application_id", type=int)
+    application_id = as_id(request.form.get("application_id", ""))
     slot = request.form.get("slot") or None
     with attempt("The proposal is changed; approve it when it is right."):
         services.change_assignment(current_user, matching_run, application_id, slot)

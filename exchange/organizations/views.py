@@ -9,6 +9,7 @@ from exchange.auth.permissions import can_view_nmo_people, can_view_partner_offi
 from exchange.auth.queries import officer_roles_of_nmo
 from exchange.contracts.queries import partner_nmo_ids
 from exchange.organizations import queries
+from exchange.web.arguments import id_arg
 from exchange.web.paging import page_of
 
 bp = Blueprint("organizations", __name__, url_prefix="/nmos")
@@ -18,8 +19,8 @@ bp = Blueprint("organizations", __name__, url_prefix="/nmos")
 @login_required
 def nmos():
     query = request.args.get("q", "").strip()
-    region_id = request.args.get("region", type=int)
-    program_id = request.args.get("program", type=int)
+    region_id = id_arg(request.args, "region")
+    program_id = id_arg(request.args, "program")
     page = page_of(queries.nmo_search(query, region_id, program_id))
     lc_counts = queries.lc_counts([nmo.id for nmo in page.items])
     return render_template(

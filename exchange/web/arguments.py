@@ -1,6 +1,8 @@
-"""Reading ids from query strings and URLs, the same way everywhere: a value that can be
-no row's id is no id, and never reaches the database."""
+"""Reading what requests send, the same way everywhere: a value that can be no row's id
+is no id, and a NUL character is refused before any view sees it; neither reaches the
+database."""
 
+from flask import abort, request
 from werkzeug.routing import IntegerConverter
 
 # The largest id a query string may ask for: PostgreSQL's integer ends there, and a larger
@@ -30,3 +32,31 @@ class IdConverter(IntegerConverter):
     def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(map, *args, **kwargs)
+
+
+NUL = "\x00"
+NUL_REFUSED = (
+    "What was sent holds a NUL character (\\0), which no address or field takes. "
+    "Remove it and send it again."
+)
+
+
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return NUL in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(item) for item in value)
+    return False
+
+
+def refuse_nul_characters() -> None:
+    """Before every request: a NUL in the path, the query string, a form's fields or a
+    JSON body is a 400 that says so. PostgreSQL's text refuses NUL, so it would otherwise
+    end as a server error wherever it reached a query; no one types one."""
+    sent = [request.path, *(part for pair in request.args.items(multi=True) for part in pair)]
+    if request.method != "GET":
+        sent += [part for pair in request.form.items(multi=True) for part in pair]
+    if _holds_nul(sent) or (request.is_json and _holds_nul(request.get_json(silent=True))):
+        abort(400, NUL_REFUSED)

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Sequence
 
-from flask import current_app
+from flask import abort, current_app, request
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select, func, select
 
@@ -10,11 +10,29 @@ from exchange.extensions import db
 from exchange.generations import Group
 
 KEPT_SECONDS = 600  # a kept page's ids; a write to the group's tables forgets them sooner
+# No list has this many pages; a larger number would overflow the database's OFFSET.
+MAX_PAGE = 1_000_000
+
+
+def requested_page(name: str = "page") -> int:
+    """The page ``?page=`` (or ``name``) asks for: the first when it names none (or not a
+    number); a 404 that says so past MAX_PAGE."""
+    text = request.args.get(name, "").strip()
+    if not (text.isascii() and text.isdigit()):
+        return 1
+    if len(text) > len(str(MAX_PAGE)) or int(text) > MAX_PAGE:
+        abort(404, f"There is no page {text[:30]} of this list.")
+    return max(int(text), 1)
 
 
 def page_of(statement):
     """One page of ``statement``; a page past the end is empty, never an error."""
-    return db.paginate(statement, per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return db.paginate(
+        statement,
+        page=requested_page(),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
 
 
 class PageById(Pagination):
@@ -70,6 +88,7 @@ def page_by_id(
         id_column=id_column,
         load_rows=load_rows,
         keep=keep,
+        page=requested_page(),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )

@@ -99,7 +99,7 @@ def test_national_officer_updates_conditions(federation, login):
     ("changes", "message"),
     [
         ({"fee_amount": "-5"}, "The fee cannot be negative."),
-        ({"fee_amount": "abc"}, "Not a valid decimal value"),
+        ({"fee_amount": "abc"}, "Give a number written out, such as 12 or 12.50."),
         ({"min_study_year": "0"}, "A year of study is between 1 and 8."),
         ({"max_study_year": "9"}, "A year of study is between 1 and 8."),
         (
