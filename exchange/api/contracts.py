@@ -5,6 +5,7 @@ one contract with its slots, and the partner's answer to a proposal, confirm or 
 from flask import abort
 from flask_login import current_user
 from marshmallow import Schema, fields, validate
+from sqlalchemy.orm import joinedload, selectinload
 
 from exchange.api.base import PageArguments, blueprint, page_of, page_schema, refuse_fields
 from exchange.api.schemas import ContractSchema
@@ -56,6 +57,17 @@ def _contract_or_404(contract_id: int) -> Contract:
     return contract
 
 
+# What the list shows of each contract beyond its columns: its NMOs, its months and its
+# events (the last one's id), read with the page rather than row by row.
+ROW_OPTIONS = (
+    joinedload(Contract.sending_nmo),
+    joinedload(Contract.host_nmo),
+    joinedload(Contract.proposed_by_nmo),
+    selectinload(Contract.slots),
+    selectinload(Contract.events),
+)
+
+
 @bp.route("/")
 @role_required(*OFFICERS_AND_ADMINS)
 @bp.arguments(ContractArguments, location="query")
@@ -78,7 +90,7 @@ def list_contracts(arguments):
     statement = queries.contracts_statement(current_user, season, program, arguments["q"].strip())
     if arguments.get("status"):
         statement = statement.where(Contract.status == ContractStatus(arguments["status"]))
-    return page_of(statement.options(*queries.API_ROW_OPTIONS), arguments)
+    return page_of(statement.options(*ROW_OPTIONS), arguments)
 
 
 @bp.route("/<int:contract_id>")

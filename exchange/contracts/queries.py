@@ -116,17 +116,6 @@ def contracts_statement(user, season: Season, program: Program | None, query: st
     return statement
 
 
-# What the API's list shows of each contract beyond its columns: its NMOs, its months and
-# its events (the last one's id), read with the page rather than row by row.
-API_ROW_OPTIONS = (
-    joinedload(Contract.sending_nmo),
-    joinedload(Contract.host_nmo),
-    joinedload(Contract.proposed_by_nmo),
-    selectinload(Contract.slots),
-    selectinload(Contract.events),
-)
-
-
 def _contracts_by_id(ids) -> list[Contract]:
     """The contracts of ``ids`` with their NMOs (joined) and months (one SELECT of them
     all); their program and season are the session's already."""
