@@ -7,6 +7,7 @@ situation, including ones the services are there to prevent.
 from datetime import date
 from decimal import Decimal
 from itertools import count
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -268,10 +269,39 @@ def application_row(
         "created_at": now,
         "updated_at": now,
     } | columns
-    existing = {c["name"] for c in sa.inspect(db.session.connection()).get_columns("applications")}
-    model = Application.__table__.c
-    # A bare table of the columns there are: no defaults of columns still to come.
-    kept = [name for name in values if name in existing]
-    table = sa.table("applications", sa.column("id"), *(sa.column(n, model[n].type) for n in kept))
-    statement = sa.insert(table).values({name: values[name] for name in kept})
-    return db.session.execute(statement.returning(table.c.id, table.c.code)).one()
+    return _insert_row(Application.__table__, values, "code")
+
+
+def _insert_row(model_table: sa.Table, values: dict, *returned: str) -> sa.Row:
+    """INSERT of ``values`` into the table as the database has it now: only the columns
+    it has, with no defaults of columns still to come. Returns ``id`` and ``returned``."""
+    name = model_table.name
+    existing = {c["name"] for c in sa.inspect(db.session.connection()).get_columns(name)}
+    kept = [column for column in values if column in existing]
+    columns = (sa.column(column, model_table.c[column].type) for column in kept)
+    table = sa.table(name, sa.column("id"), *(sa.column(c) for c in returned), *columns)
+    statement = sa.insert(table).values({column: values[column] for column in kept})
+    return db.session.execute(
+        statement.returning(table.c.id, *(table.c[c] for c in returned))
+    ).one()
+
+
+def student_row(of_lc: LocalCommittee) -> SimpleNamespace:
+    """A student written with only the columns the database has now, for the migration
+    tests; as much of a User as application_row needs."""
+    number = next(_numbers)
+    now = clock.now()
+    user_values = {
+        "email": f"student{number}@example.org",
+        "name": f"Student {number}",
+        "password_hash": _PASSWORD_HASH,
+        "year_of_study": 4,
+        "is_active": True,
+        "created_at": now,
+    }
+    made = _insert_row(User.__table__, user_values)
+    membership = {"user_id": made.id, "role": Role.STUDENT, "nmo_id": of_lc.nmo_id}
+    _insert_row(Membership.__table__, membership | {"lc_id": of_lc.id, "created_at": now})
+    return SimpleNamespace(
+        id=made.id, student_membership=SimpleNamespace(nmo_id=of_lc.nmo_id, lc_id=of_lc.id)
+    )

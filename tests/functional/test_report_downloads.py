@@ -226,7 +226,6 @@ def test_students_and_visitors_get_no_figures(client, figures_world, download):
     [
         "/reports/figures/nothing.csv",
         "/reports/figures/FLOWS.csv",
-        "/reports/nmos/CROMSIC/figures/balance%00.csv",
         "/reports/data.json?season=1999/00",
         "/reports/figures.csv?season=abc",
         "/reports/figures.xlsx?program=scape",
@@ -236,6 +235,14 @@ def test_students_and_visitors_get_no_figures(client, figures_world, download):
 def test_an_unknown_figure_season_or_program_is_not_found(client, figures_world, address):
     as_user(client, figures_world.federation.admin)
     assert client.get(address).status_code == 404
+
+
+def test_a_figure_with_a_nul_character_is_refused(client, figures_world):
+    # Before any view: web.arguments.refuse_nul_characters (tests/functional/test_absurd_input.py).
+    as_user(client, figures_world.federation.admin)
+    response = client.get("/reports/nmos/CROMSIC/figures/balance%00.csv")
+    assert response.status_code == 400
+    assert "NUL character" in response.get_data(as_text=True)
 
 
 # The late cards' links

@@ -13,7 +13,6 @@ from exchange import clock
 from exchange.app import create_app
 from exchange.applications.models import Application, StateTransition
 from exchange.applications.states import State
-from exchange.auth.models import Role
 from exchange.extensions import db
 from tests import builders
 
@@ -36,7 +35,7 @@ def _duplicates(*states: State) -> list[Application]:
     """Applications of one student for one program and season, in ``states``, as racing
     requests made them before the rule."""
     home, host = builders.nmo(), builders.nmo(country_code="SI", country_name="Slovenia")
-    student = builders.user(Role.STUDENT, lc_=builders.lc(home))
+    student = builders.student_row(builders.lc(home))
     contract = builders.contract(home, host)
     now = clock.now()
     made = []

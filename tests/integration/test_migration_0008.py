@@ -11,7 +11,6 @@ from exchange.app import create_app
 from exchange.applications import personal
 from exchange.applications.models import Application, StateTransition
 from exchange.applications.states import State
-from exchange.auth.models import Role
 from exchange.extensions import db
 from tests import builders
 
@@ -35,7 +34,7 @@ def _old_applications(*languages: list) -> list[int]:
     home, host = builders.nmo(), builders.nmo(country_code="SI", country_name="Slovenia")
     home_lc = builders.lc(home)
     made = [
-        builders.application_row(builders.user(Role.STUDENT, lc_=home_lc), host, languages=given).id
+        builders.application_row(builders.student_row(home_lc), host, languages=given).id
         for given in languages
     ]
     db.session.commit()
