@@ -30,7 +30,7 @@ run: $(VENV)/.installed
 	$(BIN)/flask db upgrade
 	$(BIN)/flask exchange seed-demo --if-empty --applications $(DEMO_APPLICATIONS)
 	@printf "\nServing on http://$(HOST):$(PORT) (Ctrl+C stops it)\n\n"
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	$(BIN)/flask exchange serve --host $(HOST) --port $(PORT)
 
 ## Install the dev extra and run the whole suite.
 test: $(VENV)/.installed-dev

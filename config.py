@@ -91,6 +91,10 @@ class Config:
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BTN_SIZE = "md"
 
+    # Strict-Transport-Security on every response: browsers then refuse plain HTTP to the
+    # site for this long. Production only, where the site is served over HTTPS.
+    HSTS_SECONDS = 0
+
     @classmethod
     def check(cls) -> None:
         """Refuse a configuration that cannot run safely."""
@@ -121,10 +125,18 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     MAIL_BACKEND = env("MAIL_BACKEND", "smtp")
+    HSTS_SECONDS = env_int("HSTS_SECONDS", 365 * 24 * 3600)
 
     @classmethod
     def check(cls) -> None:
         missing = []
+        if cls.RATELIMIT_ENABLED and not cls.REDIS_URL:
+            # Each worker's memory would count on its own: with 4 workers, 4 times the
+            # attempts get through, and a restart forgets them.
+            missing.append(
+                "EXCHANGE_REDIS_URL (rate limits are counted in Redis, shared by every "
+                "worker; to run without any limits, set EXCHANGE_RATELIMIT_ENABLED=false)"
+            )
         if not cls.SECRET_KEY or len(cls.SECRET_KEY) < 32:
             missing.append(
                 "EXCHANGE_SECRET_KEY (a random string of at least 32 characters, e.g. "

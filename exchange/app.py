@@ -89,6 +89,11 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     limiter.init_app(app)
+    if app.config["ENV_NAME"] == "production" and not app.config["RATELIMIT_ENABLED"]:
+        logging.getLogger(__name__).warning(
+            "RATE LIMITS ARE OFF (EXCHANGE_RATELIMIT_ENABLED=false): logins, registrations, "
+            "password links, uploads and API tokens are not limited."
+        )
     if app.config.get("REDIS_URL"):
         app.config.setdefault("CACHE_TYPE", "RedisCache")
         app.config.setdefault("CACHE_REDIS_URL", app.config["REDIS_URL"])

@@ -4,7 +4,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
+from werkzeug.serving import WSGIRequestHandler, run_simple
 
 from exchange.errors import DomainError
 from exchange.extensions import db
@@ -185,6 +187,28 @@ def calendar_feed_command(email, new, base_url):
             feed = services.start_feed(user)
         secret = services.secret_of(feed)
     click.echo(f"{base_url.rstrip('/')}/calendar/{secret}.ics")
+
+
+class _BlandRequestHandler(WSGIRequestHandler):
+    """Werkzeug's handler, whose Server header names no software or version."""
+
+    def version_string(self) -> str:
+        return "exchange"
+
+
+@exchange_cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+def serve_command(host, port):
+    """Serve the app for development and demos (`make run`): Werkzeug's threaded server,
+    saying "exchange" rather than its name and Python's version. Production runs gunicorn."""
+    run_simple(
+        host,
+        port,
+        current_app._get_current_object(),
+        threaded=True,
+        request_handler=_BlandRequestHandler,
+    )
 
 
 @exchange_cli.command("send-mail")

@@ -112,13 +112,30 @@ def test_production_refuses_to_start_without_secret_key_and_database():
     assert "EXCHANGE_DATABASE_URL" in result.stderr
 
 
-def test_production_starts_with_both(tmp_path):
+def test_production_starts_with_both_and_redis(tmp_path):
     result = _start_in_production(
         EXCHANGE_SECRET_KEY="x" * 40,
         EXCHANGE_DATABASE_URL=f"sqlite:///{tmp_path / 'prod.sqlite'}",
         EXCHANGE_INSTANCE_PATH=str(tmp_path),
+        EXCHANGE_REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stderr
+    assert "RATE LIMITS ARE OFF" not in result.stderr
+
+
+def test_production_refuses_rate_limits_in_each_workers_memory(tmp_path):
+    settings = {
+        "EXCHANGE_SECRET_KEY": "x" * 40,
+        "EXCHANGE_DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite'}",
+        "EXCHANGE_INSTANCE_PATH": str(tmp_path),
+    }
+    refused = _start_in_production(**settings)
+    assert refused.returncode != 0
+    assert "EXCHANGE_REDIS_URL" in refused.stderr
+    # Without limits only when told so, and then the log says it plainly.
+    unlimited = _start_in_production(**settings, EXCHANGE_RATELIMIT_ENABLED="false")
+    assert unlimited.returncode == 0, unlimited.stderr
+    assert "RATE LIMITS ARE OFF" in unlimited.stderr
 
 
 def test_commands_save_for_good_in_a_fresh_database(tmp_path):
