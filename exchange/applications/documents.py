@@ -101,6 +101,37 @@ def _is_docx(data: bytes) -> bool:
         return False
 
 
+# A DOCX is a zip archive: what it unpacks to is checked, not only what it weighs. Real
+# ones (text and pictures) unpack to a few times their size; a "zip bomb" to thousands.
+MAX_DOCX_UNPACKED_BYTES = 32 * 1024 * 1024
+MAX_DOCX_RATIO = 100  # unpacked bytes per packed byte, over the whole archive
+_UNPACK_CHUNK = 1024 * 1024
+
+
+def docx_problem(data: bytes) -> str | None:
+    """Why the DOCX ``data`` is refused, or None: it unpacks to more than
+    MAX_DOCX_UNPACKED_BYTES, or more than MAX_DOCX_RATIO times its size. The members are
+    unpacked (and the unpacking stopped at the limit), so sizes its index lies about count
+    as what they are."""
+    limit = min(MAX_DOCX_UNPACKED_BYTES, MAX_DOCX_RATIO * len(data))
+    unpacked = 0
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            for member in archive.infolist():
+                with archive.open(member) as stream:
+                    while chunk := stream.read(_UNPACK_CHUNK):
+                        unpacked += len(chunk)
+                        if unpacked > limit:
+                            return (
+                                f"unpacks to more than {limit // (1024 * 1024) or 1} MB, "
+                                "far more than a document holds; save it again from your "
+                                "word processor, or as a PDF"
+                            )
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        return "is a damaged DOCX file; save it again, or as a PDF"
+    return None
+
+
 def document_path(document: Document) -> Path:
     """Where the file of ``document`` lives on disk."""
     if not _STORED_NAME.fullmatch(document.stored_name or ""):
@@ -129,6 +160,8 @@ def store_document(
     content_type = sniff_content_type(data)
     if content_type not in ALLOWED_TYPES:
         raise DocumentRefused(f"{shown_name} is not a {ALLOWED_TYPES_TEXT} file.")
+    if content_type == DOCX and (problem := docx_problem(data)):
+        raise DocumentRefused(f"{shown_name} {problem}.")
 
     # Find the document it replaces before writing anything: a failure here leaves no file.
     replaced = [doc for doc in application.documents if doc.kind == kind]

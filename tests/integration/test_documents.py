@@ -2,7 +2,9 @@
 
 import hashlib
 import io
+import os
 import re
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -263,3 +265,34 @@ def test_a_failing_flush_leaves_no_file_for_an_application_deleted_meanwhile(
     assert files_in(folder) == before
     db.session.rollback()
     assert db.session.scalars(select(Document)).all() == []
+
+
+def _docx_with(member: bytes, compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as archive:
+        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        archive.writestr("word/document.xml", '<?xml version="1.0"?><w:document/>')
+        archive.writestr("word/media/image1.bin", member)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    "member",
+    [b"\0" * (50 * MB), b"<w:p/>" * (6 * MB)],
+    ids=["50 MB of zeros", "36 MB of XML"],
+)
+def test_a_docx_that_unpacks_to_far_more_than_it_weighs_is_refused(application, folder, member):
+    bomb = _docx_with(member)
+    assert len(bomb) < MB  # small enough to pass the size check
+    before = files_in(folder)
+    with pytest.raises(DocumentRefused, match="unpacks to more than"):
+        store_document(application, "cv", upload(bomb, "cv.docx"), application.student)
+    db.session.rollback()
+    assert files_in(folder) == before
+    assert db.session.scalar(select(sa.func.count()).select_from(Document)) == 0
+
+
+def test_a_docx_of_pictures_that_do_not_compress_is_taken(application):
+    pictures = _docx_with(os.urandom(3 * MB), compression=zipfile.ZIP_STORED)
+    document = store_document(application, "cv", upload(pictures, "cv.docx"), application.student)
+    assert document.size_bytes == len(pictures)
