@@ -142,9 +142,21 @@ def user_for_reset_token(token: str) -> User | None:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if the address belongs to an active account; say nothing otherwise."""
+    """Mail a reset link if the address belongs to an active account; otherwise mail the
+    address that it has none. Both ways one message goes through the outbox, so the answer
+    takes as long whether or not the address has an account: its time tells no one who."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
+        queue_email(
+            normalize_email(email),
+            "Your exchange password",
+            render_template(
+                "auth/email/reset_without_account.txt",
+                email=normalize_email(email),
+                inactive=user is not None,
+                register_link=public_url("registration.register"),
+            ),
+        )
         return
     link = public_url("auth.reset_password", token=make_reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
