@@ -111,6 +111,7 @@ def user(
         password_hash=_PASSWORD_HASH,
         year_of_study=4 if role == Role.STUDENT else None,
         is_active=active,
+        email_confirmed_at=clock.now(),
     )
     membership = Membership(role=role)
     if role in (Role.STUDENT, Role.LOCAL_OFFICER):

@@ -51,6 +51,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     # Carried by the session and the remember-me cookie, and raised at logout: a copy of
     # either cookie opens nothing once its user has logged out.
     session_version: Mapped[int] = mapped_column(default=0, server_default="0")
+    # When the owner of the address showed they read it (a registration's link, a password
+    # link); an admin's new officer is confirmed when made. Unconfirmed accounts cannot log in.
+    email_confirmed_at: Mapped[datetime | None]
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -62,7 +62,13 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalize_email(email)))
 
 
-def new_user(email: str, name: str, password: str, year_of_study: int | None = None) -> User:
+def new_user(
+    email: str,
+    name: str,
+    password: str,
+    year_of_study: int | None = None,
+    confirmed: bool = False,
+) -> User:
     email = normalize_email(email)
     if find_user_by_email(email) is not None:
         raise DomainError(f"An account with the email {email} exists already. Log in instead.")
@@ -72,6 +78,7 @@ def new_user(email: str, name: str, password: str, year_of_study: int | None = N
         name=name.strip(),
         password_hash=hash_password(password),
         year_of_study=year_of_study,
+        email_confirmed_at=clock.now() if confirmed else None,
     )
     db.session.add(user)
     return user
@@ -170,7 +177,72 @@ def request_password_reset(email: str) -> None:
 def reset_password(user: User, new_password: str) -> None:
     check_password_rules(new_password)
     user.password_hash = hash_password(new_password)
+    # The link came by mail: whoever followed it reads the address.
+    user.email_confirmed_at = user.email_confirmed_at or clock.now()
     db.session.flush()
+
+
+# A student's own registration: confirmed by a link mailed to the address, so that the
+# page answers the same whether or not the address has an account (the owner of an
+# address that has one gets a mail saying so instead).
+
+CONFIRMATION_MAX_AGE = 7 * 24 * 3600
+
+
+def _confirmation_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="confirm-email")
+
+
+def send_confirmation(user: User) -> None:
+    """Mail the address a link that confirms it and opens the new account."""
+    # The password's fingerprint binds the link to this registration: a later one of the
+    # same address (with its own password) makes it stale.
+    payload = {"id": user.id, "email": user.email, "pw": user.password_fingerprint}
+    token = _confirmation_serializer().dumps(payload)
+    queue_email(
+        user.email,
+        "Confirm your exchange account",
+        render_template(
+            "auth/email/confirm_account.txt",
+            user=user,
+            link=public_url("registration.confirm", token=token),
+            days=CONFIRMATION_MAX_AGE // (24 * 3600),
+        ),
+    )
+
+
+def mail_existing_account(user: User) -> None:
+    """Someone registered with the address of an account that exists: tell its owner."""
+    queue_email(
+        user.email,
+        "Your exchange account",
+        render_template(
+            "auth/email/already_registered.txt",
+            user=user,
+            login_link=public_url("auth.login"),
+            reset_link=public_url("auth.forgot_password"),
+        ),
+    )
+
+
+def confirm_account(token: str) -> User | None:
+    """The account a registration link is for, now confirmed; None for a link that is
+    forged, too old, replaced by a later registration, or for an address the account no
+    longer has."""
+    try:
+        data = _confirmation_serializer().loads(token, max_age=CONFIRMATION_MAX_AGE)
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("id"), int):
+        return None
+    user = db.session.get(User, data["id"])
+    if user is None or not user.is_active or user.email != data.get("email"):
+        return None
+    if data.get("pw") != user.password_fingerprint:
+        return None
+    user.email_confirmed_at = user.email_confirmed_at or clock.now()
+    db.session.flush()
+    return user
 
 
 # Officers and admins
@@ -185,7 +257,7 @@ def create_user(
     """
     if actor is not None and not can_manage_users(actor):
         raise NotAllowed("Only admins create accounts for officers and admins.")
-    user = new_user(email, name, password)
+    user = new_user(email, name, password, confirmed=True)
     user.memberships.append(membership)
     db.session.flush()
     if actor is not None:

@@ -59,6 +59,14 @@ def login():
             user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             flash("That email and password do not match an active account.", "danger")
+        elif user.email_confirmed_at is None:
+            # Only someone who knows the password learns that the account waits for this.
+            flash(
+                f"Confirm your address first: open the link we mailed to {user.email} when "
+                "you registered. No mail? Register again for a new link, or ask for a "
+                "password link, which confirms the address too.",
+                "warning",
+            )
         elif outcome.ok:
             login_user(user, remember=form.remember_me.data)
             flash(f"Welcome back, {user.name}.", "success")

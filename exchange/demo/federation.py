@@ -468,6 +468,7 @@ class FederationParts:
             "year_of_study": year_of_study,
             "is_active": True,
             "last_login_at": None,
+            "email_confirmed_at": self.founded_at,
             "created_at": self.founded_at,
         }
         self.next_user_id += 1

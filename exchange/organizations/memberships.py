@@ -3,9 +3,18 @@ officer's role needs. Accounts themselves are ``exchange.auth``'s; this is where
 the organizations, so that auth imports no other domain package."""
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from exchange.auth.models import Membership, Role, User
-from exchange.auth.services import create_user, new_user
+from exchange.auth.services import (
+    check_password_rules,
+    create_user,
+    find_user_by_email,
+    hash_password,
+    mail_existing_account,
+    new_user,
+    send_confirmation,
+)
 from exchange.errors import DomainError
 from exchange.extensions import db
 from exchange.organizations.models import NMO, LocalCommittee, Program
@@ -13,15 +22,37 @@ from exchange.organizations.models import NMO, LocalCommittee, Program
 
 def register_student(
     email: str, name: str, password: str, nmo_id: int, lc_id: int, year_of_study: int
-) -> User:
-    """A student signs up as a member of an LC of their NMO."""
+) -> None:
+    """A student signs up as a member of an LC of their NMO, and is mailed a link that
+    confirms the address and opens the account. Whether the address has an account
+    already, the answer is the same: its owner is mailed that it has one. An account never
+    confirmed takes what this registration says, and a new link: its first registration
+    may not have been the owner's."""
     lc = db.session.get(LocalCommittee, lc_id)
     if lc is None or lc.nmo_id != nmo_id:
         raise DomainError("Choose a local committee of the NMO you chose.")
-    user = new_user(email, name, password, year_of_study)
-    user.memberships.append(Membership(role=Role.STUDENT, nmo_id=nmo_id, lc_id=lc_id))
-    db.session.flush()
-    return user
+    check_password_rules(password)
+    user = find_user_by_email(email)
+    if user is not None and (user.email_confirmed_at is not None or not user.is_active):
+        mail_existing_account(user)
+        return
+    if user is not None:
+        user.name, user.year_of_study = name.strip(), year_of_study
+        user.password_hash = hash_password(password)
+        membership = user.student_membership
+        membership.nmo_id, membership.lc_id = nmo_id, lc_id
+        db.session.flush()
+    else:
+        try:
+            with db.session.begin_nested():
+                user = new_user(email, name, password, year_of_study)
+                user.memberships.append(Membership(role=Role.STUDENT, nmo_id=nmo_id, lc_id=lc_id))
+                db.session.flush()
+        except IntegrityError:
+            # The same address registered at the same moment, and that one's link is on
+            # its way: this answer is the same as any other.
+            return
+    send_confirmation(user)
 
 
 def _program_by_code(code: str | None) -> Program | None:

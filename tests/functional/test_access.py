@@ -22,6 +22,7 @@ OFFICERS = frozenset({Role.NATIONAL_OFFICER, Role.LOCAL_OFFICER})
 ACCESS = {
     "main.index": ANYONE,
     "registration.register": ANYONE,
+    "registration.confirm": ANYONE,
     "auth.login": ANYONE,
     "auth.forgot_password": ANYONE,
     "auth.reset_password": ANYONE,

@@ -2,7 +2,7 @@
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
 from exchange.auth.models import Role, User
@@ -27,20 +27,79 @@ def _registration(federation, **changes):
     return data
 
 
-def test_student_registers_and_is_logged_in(client, federation):
+def test_a_student_registers_and_opens_the_account_from_the_mailed_link(client, federation):
     page = client.get("/register").get_data(as_text=True)
     assert "LC Zagreb" in page and f'data-nmo="{federation.home.id}"' in page
 
-    response = client.post("/register", data=_registration(federation))
-    assert response.status_code == 302
+    response = client.post("/register", data=_registration(federation), follow_redirects=True)
+    assert "Check your inbox: we sent a message to ana.horvat@example.org" in response.get_data(
+        as_text=True
+    )
     user = db.session.scalar(select(User).where(User.email == "ana.horvat@example.org"))
     assert user is not None and user.year_of_study == 4
+    assert user.email_confirmed_at is None
     assert user.password_hash.startswith("scrypt:")
     assert check_password_hash(user.password_hash, "a long enough password")
     (membership,) = user.memberships
     assert (membership.role, membership.lc_id) == (Role.STUDENT, federation.home_lc.id)
+    # Not open before the link: the password alone says only that a link is waiting.
+    page = log_in(client, "ana.horvat@example.org", "a long enough password")
+    assert page.status_code == 200
+    assert "Confirm your address first" in page.get_data(as_text=True)
+
+    link = _link_in_last_mail("ana.horvat@example.org")
+    assert link.startswith("/register/confirm/")
+    assert client.get(link).status_code == 302
     home = client.get("/").get_data(as_text=True)
     assert "Hello, Ana Horvat" in home and "No applications yet" in home
+    db.session.refresh(user)
+    assert user.email_confirmed_at is not None
+    client.post("/logout")
+    assert log_in(client, "ana.horvat@example.org", "a long enough password").status_code == 302
+
+
+def test_registering_a_known_address_answers_the_same_and_mails_its_owner(client, federation):
+    known = client.post(
+        "/register",
+        data=_registration(federation, email=federation.student.email.upper()),
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert f"Check your inbox: we sent a message to {federation.student.email}" in known
+    assert "exists already" not in known
+    (message,) = db.session.scalars(select(OutboxMessage)).all()
+    assert message.to_address == federation.student.email
+    assert "already has one" in message.body and "/register/confirm/" not in message.body
+    db.session.refresh(federation.student)
+    assert federation.student.name != "Ana Horvat"  # nothing of the account changed
+
+
+def test_a_second_registration_of_an_unconfirmed_address_replaces_the_first(client, federation):
+    client.post("/register", data=_registration(federation, name="Someone Else"))
+    first = _link_in_last_mail("ana.horvat@example.org")
+    client.post(
+        "/register",
+        data=_registration(
+            federation,
+            password="the owner's password"[:22],
+            password_again="the owner's password"[:22],
+        ),
+    )
+    second = _link_in_last_mail("ana.horvat@example.org")
+    assert first != second
+    user = db.session.scalar(select(User).where(User.email == "ana.horvat@example.org"))
+    db.session.refresh(user)
+    assert user.name == "Ana Horvat"
+    assert check_password_hash(user.password_hash, "the owner's password"[:22])
+    assert (
+        db.session.scalar(select(func.count()).select_from(User).where(User.email == user.email))
+        == 1
+    )
+
+
+def test_a_forged_or_stale_confirmation_link_opens_nothing(client, federation):
+    response = client.get("/register/confirm/not-a-real-token", follow_redirects=True)
+    assert "That link is too old" in response.get_data(as_text=True)
+    assert "Hello," not in client.get("/").get_data(as_text=True)
 
 
 def test_registration_errors_keep_what_was_typed(client, federation):
@@ -50,13 +109,6 @@ def test_registration_errors_keep_what_was_typed(client, federation):
     assert "Choose a local committee of the NMO you chose." in page
     assert 'value="Ana Horvat"' in page
     assert db.session.scalar(select(User).where(User.name == "Ana Horvat")) is None
-
-    response = client.post(
-        "/register", data=_registration(federation, email=federation.student.email)
-    )
-    # A student who registers twice is told to log in (an admin is told otherwise: see
-    # test_rough_edges.py).
-    assert "exists already. Log in instead." in response.get_data(as_text=True)
 
     response = client.post(
         "/register", data=_registration(federation, password="short", password_again="short")

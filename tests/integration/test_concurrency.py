@@ -13,7 +13,7 @@ from sqlalchemy import select
 from exchange import clock
 from exchange.applications.models import Application
 from exchange.applications.states import State
-from exchange.auth.models import Role
+from exchange.auth.models import Role, User
 from exchange.contracts.models import ContractSlot
 from exchange.extensions import db
 from exchange.placements.models import PlacementCapacity
@@ -182,3 +182,39 @@ def test_racing_new_applications_make_one_live_application(app):
         if f"You have application {application.code} for SCOPE 2026/27 already" in page
     ]
     assert (len(started), len(refused)) == (1, racers - 1)
+
+
+def test_simultaneous_registrations_of_one_address_answer_like_any_other(app):
+    home = builders.nmo("CROMSIC", "HR", "Croatia")
+    lc = builders.lc(home, "LC Zagreb")
+    db.session.commit()
+    form = {
+        "name": "Ana Horvat",
+        "email": "ana@example.org",
+        "nmo_id": home.id,
+        "lc_id": lc.id,
+        "year_of_study": 4,
+        "password": "a long enough password",
+        "password_again": "a long enough password",
+    }
+    barrier = threading.Barrier(10)
+    statuses, errors = [], []
+
+    def register():
+        try:
+            client = app.test_client()
+            barrier.wait(timeout=30)
+            statuses.append(client.post("/register", data=form).status_code)
+        except Exception as error:  # reported below: a thread cannot fail the test itself
+            errors.append(error)
+
+    threads = [threading.Thread(target=register) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert statuses == [302] * 10
+    db.session.expire_all()
+    (account,) = db.session.scalars(select(User).where(User.email == "ana@example.org")).all()
+    assert account.email_confirmed_at is None
