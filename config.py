@@ -75,6 +75,9 @@ class Config:
 
     PASSWORD_RESET_MAX_AGE = env_int("PASSWORD_RESET_MAX_AGE", 3600)
     UPLOAD_FOLDER = env("UPLOAD_FOLDER")  # default: <instance>/uploads
+    # An ended application's documents are deleted this long after its season ended
+    # (`flask exchange purge-documents`, from cron).
+    DOCUMENT_RETENTION_DAYS = env_int("DOCUMENT_RETENTION_DAYS", 365)
     # The most one request may carry. Each form keeps its own, smaller limit and says it
     # beside the field (a document 4 MB, a CSV import 1 MB); a request over this one is
     # answered by the 413 page, which names the limit.

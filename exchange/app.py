@@ -134,6 +134,7 @@ def register_blueprints(app: Flask) -> None:
     from exchange.organizations.registration import bp as registration_bp
     from exchange.organizations.views import bp as organizations_bp
     from exchange.placements.views import bp as placements_bp
+    from exchange.privacy.views import bp as privacy_bp
     from exchange.reports.routes import bp as reports_bp
     from exchange.web.assets import bp as assets_bp
 
@@ -150,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(placements_bp)
     app.register_blueprint(matching_bp)
     app.register_blueprint(feeds_bp)
+    app.register_blueprint(privacy_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(assets_bp)
 

@@ -211,6 +211,19 @@ def serve_command(host, port):
     )
 
 
+@exchange_cli.command("purge-documents")
+def purge_documents_command():
+    """Delete the documents of ended applications whose season ended more than
+    EXCHANGE_DOCUMENT_RETENTION_DAYS ago (run it daily from cron)."""
+    from exchange import clock
+    from exchange.privacy.retention import purge_documents
+
+    days = current_app.config["DOCUMENT_RETENTION_DAYS"]
+    with saving():
+        count = purge_documents(clock.today(), days)
+    click.echo(f"Deleted {count} documents of applications ended over {days} days ago.")
+
+
 @exchange_cli.command("send-mail")
 @click.option(
     "--limit",

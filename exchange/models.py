@@ -12,6 +12,7 @@ from exchange.applications.models import (
     StateTransition,
 )
 from exchange.applications.record_models import FeeRecord
+from exchange.audit import AuditEntry
 from exchange.auth.models import ApiToken, Membership, Role, User
 from exchange.conditions.models import ExchangeConditions
 from exchange.contracts.models import (
@@ -41,6 +42,7 @@ __all__ = [
     "Application",
     "ApplicationCounter",
     "ApplicationNote",
+    "AuditEntry",
     "CalendarFeed",
     "CardReminder",
     "Contract",

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from markupsafe import Markup
 
+from exchange import audit
 from exchange.admin.forms import AddRoleForm, NewUserForm
 from exchange.auth import services
 from exchange.auth.decorators import role_required
@@ -55,6 +56,17 @@ def users():
         status=status,
         roles=list(Role),
         nmos=nmo_choices("Any NMO")[1:],
+    )
+
+
+@bp.route("/audit")
+@role_required(Role.ADMIN)
+def audit_log():
+    action = request.args.get("action", "")
+    query = request.args.get("q", "").strip()
+    page = page_of(audit.entries_statement(action, query))
+    return render_template(
+        "admin/audit.html", page=page, action=action, query=query, actions=audit.ACTIONS
     )
 
 

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from exchange import clock
+from exchange import audit, clock
 from exchange.auth.models import Membership, Role, User
 from exchange.auth.permissions import can_manage_users
 from exchange.errors import DomainError, NotAllowed
@@ -41,6 +41,7 @@ def end_sessions(user: User) -> None:
     """At logout: every session and remember-me cookie of the user stops working, the
     copies of them too."""
     user.session_version += 1
+    audit.record("logout", user, f"user {user.id}")
     db.session.flush()
 
 
@@ -89,10 +90,14 @@ def authenticate(email: str, password: str) -> User | None:
     user = find_user_by_email(email)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
+        audit.record("login_failed", detail=f"Unknown address {normalize_email(email)[:254]}")
         return None
     if not check_password_hash(user.password_hash, password) or not user.is_active:
+        reason = "wrong password" if user.is_active else "deactivated account"
+        audit.record("login_failed", user, f"user {user.id}", reason)
         return None
     user.last_login_at = clock.now()
+    audit.record("login", user, f"user {user.id}")
     return user
 
 
@@ -101,6 +106,7 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise DomainError("The current password is not right.")
     check_password_rules(new_password)
     user.password_hash = hash_password(new_password)
+    audit.record("password_changed", user, f"user {user.id}")
     db.session.flush()
 
 
@@ -179,6 +185,7 @@ def reset_password(user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     # The link came by mail: whoever followed it reads the address.
     user.email_confirmed_at = user.email_confirmed_at or clock.now()
+    audit.record("password_reset", user, f"user {user.id}")
     db.session.flush()
 
 
@@ -294,6 +301,7 @@ def add_membership(actor: User, user: User, membership: Membership) -> None:
             raise DomainError("The user holds this role already.")
     user.memberships.append(membership)
     db.session.flush()
+    audit.record("role_added", actor, f"user {user.id}", membership.title)
 
 
 def remove_membership(actor: User, membership: Membership) -> None:
@@ -303,6 +311,7 @@ def remove_membership(actor: User, membership: Membership) -> None:
         raise DomainError("You cannot take away your own admin role; ask another admin.")
     if len(membership.user.memberships) == 1:
         raise DomainError("This is the user's only role; deactivate the account instead.")
+    audit.record("role_removed", actor, f"user {membership.user_id}", membership.title)
     db.session.delete(membership)
     db.session.flush()
 
@@ -312,5 +321,7 @@ def set_user_active(actor: User, user: User, active: bool) -> None:
         raise NotAllowed("Only admins activate and deactivate accounts.")
     if user.id == actor.id and not active:
         raise DomainError("You cannot deactivate your own account.")
+    if user.is_active != active:
+        audit.record("reactivated" if active else "deactivated", actor, f"user {user.id}")
     user.is_active = active
     db.session.flush()

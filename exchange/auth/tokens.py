@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from flask import current_app, g, request
 from sqlalchemy import select
 
-from exchange import clock
+from exchange import audit, clock
 from exchange.auth.models import ApiToken, User
 from exchange.errors import DomainError, NotAllowed
 from exchange.extensions import db
@@ -51,6 +51,7 @@ def create_token(user: User, name: str, expires_in_days: int | None = None) -> t
     )
     db.session.add(token)
     db.session.flush()
+    audit.record("token_created", user, f"token {token.id}", f"{name} ({token.prefix}…)")
     return token, text
 
 
@@ -77,6 +78,7 @@ def revoke_token(user: User, token: ApiToken) -> None:
         raise NotAllowed("That token is not one of yours.")
     if token.revoked_at is None:
         token.revoked_at = clock.now()
+        audit.record("token_revoked", user, f"token {token.id}", f"{token.name} ({token.prefix}…)")
     db.session.flush()
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func, select
 
+from exchange import audit
 from exchange.applications.models import Application
 from exchange.auth.models import Role
 from exchange.auth.permissions import (
@@ -445,6 +446,13 @@ def confirm_contract(actor, contract: Contract, seen_event_id: int | None = None
     contract.status = ContractStatus.CONFIRMED
     contract.decline_reason = None
     _record(contract, ContractEventKind.CONFIRMED, actor, side)
+    audit.record(
+        "contract_confirmed",
+        actor,
+        f"contract {contract.id}",
+        f"{contract.sending_nmo.code} → {contract.host_nmo.code}, {contract.program.code} "
+        f"{contract.season.code}",
+    )
     db.session.flush()
 
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import selectinload
 
-from exchange import clock
+from exchange import audit, clock
 from exchange.applications import calendar
 from exchange.applications import services as cycle
 from exchange.applications.models import Application, Preference
@@ -498,6 +498,7 @@ def approve_run(officer: User, run: MatchingRun) -> int:
             raise DomainError(f"{application.code}: {error} Nothing was approved.") from None
         done += 1
     run.status, run.decided_at, run.decided_by_id = RunStatus.APPROVED, clock.now(), officer.id
+    audit.record("matching_approved", officer, f"matching run {run.id}", f"{done} placed")
     db.session.flush()
     return done
 

@@ -13,6 +13,7 @@ from werkzeug.test import encode_multipart
 
 from exchange.applications.models import Application
 from exchange.applications.states import State
+from exchange.audit import AuditEntry
 from exchange.auth.models import Role
 from exchange.conditions.models import ExchangeConditions
 from exchange.contracts.forms import MONTH_KEYS
@@ -121,6 +122,9 @@ def test_the_partner_confirms_on_the_page(client, world, proposal):
     assert _status(proposal.id) == CONFIRMED
     assert _waiting_section(page) is None
     assert "data-waiting-contracts" not in client.get("/").get_data(as_text=True)
+    # The audit log has it, by whom.
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "contract_confirmed"))
+    assert (entry.actor_id, entry.target) == (world.host_neo.id, f"contract {proposal.id}")
 
 
 def test_declining_asks_a_reason_and_the_proposer_reads_it(client, world, proposal):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from exchange import clock
 from exchange.applications.models import Application
 from exchange.applications.states import State
+from exchange.audit import AuditEntry
 from exchange.auth.models import Role
 from exchange.contracts.models import Contract, ContractStatus
 from exchange.extensions import db
@@ -143,6 +144,12 @@ def test_outgoing_allocation_proposes_explains_and_nominates_on_approval(client,
     assert _states([best, middle, last]) == [State.NOMINATED, State.NOMINATED, State.SUBMITTED]
     assert db.session.get(Application, middle.id).exchange_month == 8
     assert db.session.get(MatchingRun, run.id).status == RunStatus.APPROVED
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "matching_approved"))
+    assert (entry.actor_id, entry.target, entry.detail) == (
+        world.home_neo.id,
+        f"matching run {run.id}",
+        "2 placed",
+    )
 
 
 def test_incoming_placement_accepts_and_issues_the_cards(client, world, spring):

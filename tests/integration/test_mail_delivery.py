@@ -1,6 +1,10 @@
 """``flask exchange send-mail`` against a real SMTP server on 127.0.0.1 (aiosmtpd)."""
 
+import asyncio
+import os
 import socket
+import subprocess
+import sys
 from email import message_from_bytes
 from email.policy import default as default_policy
 
@@ -154,3 +158,46 @@ def test_without_a_mail_server_the_messages_wait(app, make_app):
         assert [message.attempts for message in messages] == [1, 1]
         for message in messages:
             assert "Could not connect to the mail server 127.0.0.1" in message.last_error
+
+
+class SlowCollector(Collector):
+    """A mail server that takes a few milliseconds a message, so that two senders overlap."""
+
+    async def handle_DATA(self, server, session, envelope):
+        await asyncio.sleep(0.005)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.postgres
+def test_two_send_mail_processes_at_once_send_each_message_once(app, database_url):
+    handler = SlowCollector()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        for number in range(300):
+            queue_email(f"student{number}@example.org", f"Message {number}", "Hello.")
+        db.session.commit()
+        env = {key: value for key, value in os.environ.items() if not key.startswith("EXCHANGE_")}
+        env |= {
+            "EXCHANGE_ENV": "development",
+            "EXCHANGE_DATABASE_URL": database_url,
+            "EXCHANGE_MAIL_BACKEND": "smtp",
+            "EXCHANGE_MAIL_SERVER": "127.0.0.1",
+            "EXCHANGE_MAIL_PORT": str(controller.port),
+            "EXCHANGE_MAIL_SENDER": SENDER,
+            "EXCHANGE_INSTANCE_PATH": app.instance_path,
+            "FLASK_APP": "wsgi.py",
+        }
+        command = [sys.executable, "-m", "flask", "exchange", "send-mail", "--limit", "200"]
+        senders = [
+            subprocess.Popen(command, env=env, stdout=subprocess.PIPE, text=True) for _ in "ab"
+        ]
+        outputs = [sender.communicate(timeout=120)[0] for sender in senders]
+    finally:
+        controller.stop()
+    sent = sorted(int(o.split()[1]) for o in outputs)
+    assert sum(sent) == 300, outputs
+    assert sent[0] > 0, f"the two senders did not overlap: {outputs}"
+    subjects = [message["Subject"] for _, _, message in handler.received]
+    assert len(subjects) == len(set(subjects)) == 300
+    assert all(message.sent_at is not None for message in outbox())

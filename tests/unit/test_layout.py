@@ -22,6 +22,7 @@ DOMAIN_PACKAGES = (
     "matching",
     "organizations",
     "placements",
+    "privacy",
     "reports",
 )
 PURE_MODULES = (
