@@ -10,7 +10,7 @@ import urllib.request
 import pytest
 
 from config import ProductionConfig
-from tests.processes import pause
+from tests.processes import exited_within, pause
 
 
 def test_signed_in_pages_and_pdfs_are_not_kept_by_browsers(client, login, federation):
@@ -53,5 +53,7 @@ def test_the_demo_server_does_not_name_werkzeug_or_python(tmp_path):
             pytest.fail("the development server did not answer")
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        if not exited_within(server, 10):
+            server.kill()
+            server.wait()
     assert server_header == "exchange"
