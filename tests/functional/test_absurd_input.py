@@ -128,3 +128,17 @@ def test_a_fee_that_is_no_plain_number_is_refused(federation, login, fee):
     response = client.post(CONDITIONS_URL, data=conditions_form(fee_amount=fee))
     assert response.status_code in (200, 422)
     assert db.session.scalar(select(ExchangeConditions)) is None
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/contracts/2147483648/edit",
+        "/placements/9223372036854775808",
+        "/matching/99999999999999999999",
+        "/admin/users/2147483648",
+        "/api/v1/placements/2147483648",
+    ],
+)
+def test_a_path_id_past_the_databases_integers_matches_nothing(admin_client, path):
+    assert admin_client.get(path).status_code == 404
