@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 DEMO_APPLICATIONS ?= 2000
 export FLASK_APP := wsgi.py
 
-.PHONY: run test lint format benchmark benchmark-dashboards benchmark-pages clean
+.PHONY: run test lint format benchmark benchmark-dashboards benchmark-pages benchmark-load clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "exchange needs Python 3.11 or newer; none was found." >&2; exit 1; }
@@ -56,6 +56,10 @@ benchmark-dashboards: $(VENV)/.installed-dev
 benchmark-pages: $(VENV)/.installed-dev
 	$(BIN)/pip install --quiet -e '.[production]'
 	$(BIN)/python benchmarks/pages.py
+
+## 50 people's mixed load on gunicorn (4 workers), PostgreSQL and Redis for 60 s (see README).
+benchmark-load: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.load
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

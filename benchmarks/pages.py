@@ -709,11 +709,23 @@ class Browser:
         self, method: str, path: str, form: dict | None = None, keep_cookies: bool = True
     ) -> tuple[int, str, bytes]:
         """(status, Location, body); redirects are not followed."""
+        if form is None:
+            return self.raw(method, path, None, None, keep_cookies)
+        body = urlencode(form).encode()
+        return self.raw(method, path, body, "application/x-www-form-urlencoded", keep_cookies)
+
+    def raw(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None,
+        content_type: str | None,
+        keep_cookies: bool = True,
+    ) -> tuple[int, str, bytes]:
+        """``request`` with a body of any type (a multipart upload)."""
         headers = self.headers()
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if content_type:
+            headers["Content-Type"] = content_type
         connection = http.client.HTTPConnection(HOST, self.port, timeout=120)
         try:
             connection.request(method, path, body, headers)

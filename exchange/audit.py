@@ -23,7 +23,7 @@ ACTIONS = {
     "role_removed": "Role removed",
     "deactivated": "Account deactivated",
     "reactivated": "Account reactivated",
-    "data_exported": "Personal data downloaded",
+    "data_exported": "Data downloaded (own data, or a list of applications)",
     "data_erased": "Personal data erased",
     "token_created": "API token created",
     "token_revoked": "API token revoked",

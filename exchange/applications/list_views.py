@@ -9,7 +9,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from exchange import clock
+from exchange import audit, clock
 from exchange.applications import exports
 from exchange.applications.deadlines import late_cards
 from exchange.applications.pages import bp
@@ -19,6 +19,7 @@ from exchange.applications.states import OPEN_STATES, State
 from exchange.auth.decorators import login_required
 from exchange.auth.models import Role
 from exchange.spreadsheets import MIME_TYPE as XLSX_MIME_TYPE
+from exchange.web.transaction import attempt
 
 # Lists
 
@@ -55,6 +56,9 @@ def index():
 
 def _download(body, mimetype: str, extension: str, queue: str) -> Response:
     filename = exports.filename(queue, extension)
+    # Students' names and emails leave the site: the audit log says who took which list.
+    with attempt():
+        audit.record("data_exported", current_user, f"{queue} applications", filename)
     return Response(
         body,
         mimetype=mimetype,

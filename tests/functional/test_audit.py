@@ -77,3 +77,16 @@ def test_nobody_can_change_an_entry(client, federation):
         db.session.flush()
     db.session.rollback()
     assert db.session.scalar(select(AuditEntry.detail)) == ""
+
+
+def test_list_exports_are_recorded(client, federation, login):
+    login(federation.national_officer)
+    assert client.get("/applications/export.csv?queue=outgoing").status_code == 200
+    assert client.get("/applications/export.xlsx?queue=incoming").status_code == 200
+    exports = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "data_exported").order_by(AuditEntry.id)
+    ).all()
+    assert [(e.actor_id, e.target) for e in exports] == [
+        (federation.national_officer.id, "outgoing applications"),
+        (federation.national_officer.id, "incoming applications"),
+    ]
