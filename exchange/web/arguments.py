@@ -2,6 +2,8 @@
 is no id, and a NUL character is refused before any view sees it; neither reaches the
 database."""
 
+import re
+
 from flask import abort, request
 from werkzeug.routing import IntegerConverter
 
@@ -19,10 +21,18 @@ def as_id(text: str) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
 def id_arg(args, name: str) -> int | None:
-    """The id the query string ``args`` gives as ``name``; None when it gives none, or
-    something that can be no row's id."""
-    return as_id(args.get(name, ""))
+    """The id the query string ``args`` gives as ``name``; None when it gives none (or 0,
+    the choosers' "any", or a word such as "all"). A number that can be no row's id
+    (negative, or past the database's integers) is a 404 that says so."""
+    text = args.get(name, "").strip()
+    number = as_id(text)
+    if number is None and text.isascii() and _WHOLE_NUMBER.fullmatch(text) and int(text) != 0:
+        abort(404, f"There is no {name} numbered {text[:24]}.")
+    return number
 
 
 class IdConverter(IntegerConverter):
