@@ -160,6 +160,32 @@ def test_without_a_mail_server_the_messages_wait(app, make_app):
             assert "Could not connect to the mail server 127.0.0.1" in message.last_error
 
 
+def test_messages_that_waited_go_on_the_next_run(app, make_app):
+    port = free_port()
+    mail_app = smtp_app(make_app, port)
+    with mail_app.app_context():
+        queue_email("ana@example.org", "Your card of acceptance", "Welcome!")
+        db.session.commit()
+        runner = mail_app.test_cli_runner()
+        # The mail server is down: the message waits.
+        assert "Sent 0 messages; 1 failed." in runner.invoke(args=["exchange", "send-mail"]).output
+        handler = Collector()
+        controller = Controller(handler, hostname="127.0.0.1", port=port)
+        controller.start()
+        try:
+            # It is back: the next run sends what waited, once.
+            assert (
+                "Sent 1 messages; 0 failed." in runner.invoke(args=["exchange", "send-mail"]).output
+            )
+            third = runner.invoke(args=["exchange", "send-mail"]).output
+            assert "Sent 0 messages; 0 failed." in third
+        finally:
+            controller.stop()
+        (message,) = outbox()
+        assert message.sent_at is not None and message.attempts == 2
+    assert [m["Subject"] for _, _, m in handler.received] == ["Your card of acceptance"]
+
+
 class SlowCollector(Collector):
     """A mail server that takes a few milliseconds a message, so that two senders overlap."""
 
